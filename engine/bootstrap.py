@@ -1,0 +1,73 @@
+"""The composition root: settings -> storage + directory + workflows -> Engine.
+
+Only this module and the two entry points (``cli.py``, ``daemon.py``) see every layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aktivitetsplikt.engine.clock import SystemClock
+from aktivitetsplikt.engine.directory import ConfigDirectory
+from aktivitetsplikt.engine.ports import Clock, Directory
+from aktivitetsplikt.engine.registry import WorkflowRegistry
+from aktivitetsplikt.engine.service import Engine
+from aktivitetsplikt.engine.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine as DbEngine
+
+
+def builtin_registry() -> WorkflowRegistry:
+    """A registry holding the two built-in workflows (§ 12-4 and § 12-5)."""
+    from aktivitetsplikt.workflows import BUILTIN_WORKFLOWS, DOCUMENTS
+
+    registry = WorkflowRegistry(DOCUMENTS)
+    registry.register_all(BUILTIN_WORKFLOWS)
+    return registry
+
+
+def open_database(settings: Settings) -> DbEngine:
+    from aktivitetsplikt.storage.database import create_db_engine
+
+    return create_db_engine(settings.database.url)
+
+
+def upgrade_database(settings: Settings) -> tuple[str | None, str]:
+    """Apply every migration the database lacks; returns the revisions before and after."""
+    from aktivitetsplikt.storage.migrate import upgrade
+
+    db = open_database(settings)
+    try:
+        return upgrade(db)
+    finally:
+        db.dispose()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    directory: Directory | None = None,
+    registry: WorkflowRegistry | None = None,
+    upgrade: bool = False,
+) -> Engine:
+    """Build an Engine. With ``upgrade=True`` the schema is migrated first (handy for an embedded
+    SQLite file); otherwise a schema that is behind is refused with the command to run."""
+    from aktivitetsplikt.storage.migrate import check_schema
+    from aktivitetsplikt.storage.migrate import upgrade as upgrade_schema
+    from aktivitetsplikt.storage.repository import NumberTaken, SqlAlchemyUnitOfWorkFactory
+
+    db = open_database(settings)
+    if upgrade:
+        upgrade_schema(db)
+    else:
+        check_schema(db)
+    return Engine(
+        settings=settings,
+        registry=registry or builtin_registry(),
+        uow=SqlAlchemyUnitOfWorkFactory(db),
+        clock=clock or SystemClock(),
+        directory=directory or ConfigDirectory(settings),
+        taken=NumberTaken,
+    )

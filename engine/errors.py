@@ -1,0 +1,121 @@
+"""The one error hierarchy of aktivitetsplikt.
+
+Every error carries structured attributes and a message that is one plain sentence saying what to do.
+Embedders catch :class:`AktivitetspliktError`; the CLI maps each class to an exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class AktivitetspliktError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One missing or invalid documentation field: a dotted path and what is wrong with it."""
+
+    field: str
+    problem: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"field": self.field, "problem": self.problem}
+
+
+class DocumentationMissing(AktivitetspliktError):
+    """The documentation of a trigger is missing fields or has invalid values."""
+
+    def __init__(self, trigger: str, problems: Iterable[FieldProblem]) -> None:
+        self.trigger = trigger
+        self.fields: tuple[FieldProblem, ...] = tuple(problems)
+        listed = "; ".join(f"{p.field}: {p.problem}" for p in self.fields)
+        msg = f"The documentation for '{trigger}' is incomplete or invalid; fix these fields and try again: {listed}."
+        super().__init__(msg)
+
+
+class TransitionNotAllowed(AktivitetspliktError):
+    """The trigger cannot be fired on the case in its current state (or a rule of the law forbids it now)."""
+
+    def __init__(self, trigger: str, state: str, allowed: Sequence[str], reason: str | None = None) -> None:
+        self.trigger = trigger
+        self.state = state
+        self.allowed = tuple(allowed)
+        allowed_text = ", ".join(self.allowed) if self.allowed else "none"
+        if reason is None:
+            msg = (
+                f"'{trigger}' is not allowed while the case is in state '{state}'; "
+                f"the triggers allowed there are: {allowed_text}."
+            )
+        else:
+            msg = f"'{trigger}' is not allowed now: {reason}"
+        super().__init__(msg)
+
+
+class NotPermitted(AktivitetspliktError):
+    """The actor's role or school does not allow this action."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class CaseNotFound(AktivitetspliktError):
+    """No case has the given id or number."""
+
+    exit_code = 3
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        msg = f"No case has the id or number '{ref}'; check it with 'aktivitetsplikt cases'."
+        super().__init__(msg)
+
+
+class ConcurrencyConflict(AktivitetspliktError):
+    """Someone else changed the case since it was read."""
+
+    exit_code = 4
+
+    def __init__(self, case_ref: str, expected: int | None = None, actual: int | None = None) -> None:
+        self.case_ref = case_ref
+        self.expected = expected
+        self.actual = actual
+        if expected is not None and actual is not None:
+            detail = f" (expected version {expected}, found {actual})"
+        else:
+            detail = ""
+        msg = f"Case {case_ref} was changed by someone else{detail}; load it again and retry."
+        super().__init__(msg)
+
+
+class WorkflowDefinitionError(AktivitetspliktError):
+    """A workflow definition is inconsistent or names a workflow that is not registered."""
+
+    exit_code = 5
+
+
+class ConfigError(AktivitetspliktError):
+    """The configuration or the database setup is wrong."""
+
+    exit_code = 5
+
+
+class SchemaOutdated(ConfigError):
+    """The database schema is behind the code."""
+
+    def __init__(self, current: str | None, head: str) -> None:
+        self.current = current
+        self.head = head
+        at = current or "empty"
+        msg = (
+            f"The database schema is at revision {at} but this version needs {head}; "
+            "run 'aktivitetsplikt db upgrade' first."
+        )
+        super().__init__(msg)

@@ -1,0 +1,161 @@
+"""The Engine: the public face embedders use. Each method opens a unit of work, loads, decides, stores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+
+from aktivitetsplikt.engine.chain import ChainVerdict, verify_chain
+from aktivitetsplikt.engine.decide import Decider, Decision
+from aktivitetsplikt.engine.errors import ConcurrencyConflict
+from aktivitetsplikt.engine.model import Actor, Case
+from aktivitetsplikt.engine.ports import CaseQuery, Clock, Directory, UnitOfWorkFactory
+from aktivitetsplikt.engine.registry import WorkflowRegistry
+from aktivitetsplikt.engine.settings import Settings
+from aktivitetsplikt.engine.spec import WorkflowSpec
+
+log = structlog.get_logger(__name__)
+
+NUMBER_RETRIES = 5
+
+
+class Engine:
+    """Runs cases through their workflows. Build one with :func:`aktivitetsplikt.engine.bootstrap`."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        registry: WorkflowRegistry,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        directory: Directory,
+        taken: type[Exception] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.uow = uow
+        self.clock = clock
+        self.directory = directory
+        self.decider = Decider(registry, settings, directory)
+        self._number_taken = taken
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def report(
+        self, *, workflow: str, school: str, pupil: str, document: Mapping[str, Any], actor: Actor
+    ) -> Case:
+        """Open a case with its first documented step, ``report``. Returns the new case."""
+        for _ in range(NUMBER_RETRIES):
+            now = self.clock.now()
+            with self.uow(write=True) as uow:
+                year_probe = self.decider.open_case(workflow, school, pupil, dict(document), actor, now, 0)
+                sequence = uow.cases.next_number(school, year_probe.case.school_year)
+                decision = self.decider.open_case(workflow, school, pupil, dict(document), actor, now, sequence)
+                try:
+                    uow.cases.add(decision)
+                except Exception as exc:
+                    if self._number_taken is not None and isinstance(exc, self._number_taken):
+                        continue  # a concurrent report took the number; decide again with the next one
+                    raise
+                uow.commit()
+            self._logged(decision)
+            return decision.case
+        raise ConcurrencyConflict(f"new case at {school}")
+
+    def fire(
+        self,
+        case_id: str,
+        trigger: str,
+        document: Mapping[str, Any],
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Fire a documented step on a case (by id or number). Returns the case after the step.
+
+        Raises DocumentationMissing, TransitionNotAllowed, NotPermitted, CaseNotFound or, when
+        ``expected_version`` is given and stale or another writer got there first, ConcurrencyConflict.
+        """
+        now = self.clock.now()
+        with self.uow(write=True) as uow:
+            case = uow.cases.get(case_id)
+            if expected_version is not None and expected_version != case.version:
+                raise ConcurrencyConflict(case.number, expected_version, case.version)
+            decision = self.decider.fire(case, trigger, dict(document), actor, now)
+            uow.cases.save(decision, case.version)
+            uow.commit()
+        self._logged(decision)
+        return decision.case
+
+    def _logged(self, decision: Decision) -> None:
+        # Identifiers only: never the pupil reference or the documentation's free text.
+        event = decision.event
+        log.info(
+            "case_step",
+            case_id=decision.case.id,
+            case_number=decision.case.number,
+            trigger=event.trigger,
+            seq=event.seq,
+            state=decision.case.state,
+            duties_created=[o.kind for o in decision.created],
+            duties_met=[o.kind for o in decision.satisfied],
+            messages=len(decision.messages),
+        )
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def get(self, case_id: str, *, events: bool = True) -> Case:
+        """A case by id or number, with its duties and (by default) its whole event log."""
+        with self.uow() as uow:
+            return uow.cases.get(case_id, with_events=events)
+
+    def list_cases(
+        self,
+        *,
+        school: str | None = None,
+        state: str | None = None,
+        school_year: str | None = None,
+        overdue: bool = False,
+        stuck: bool = False,
+        limit: int | None = None,
+    ) -> list[Case]:
+        """Cases matching every filter given; ``overdue``: a duty past its deadline now."""
+        query = CaseQuery(
+            school=school,
+            state=state,
+            school_year=school_year,
+            overdue_at=self.clock.now() if overdue else None,
+            stuck=stuck,
+            limit=limit,
+        )
+        with self.uow() as uow:
+            return uow.cases.list(query)
+
+    def allowed_triggers(self, case_id: str | Case, actor: Actor) -> list[str]:
+        case = case_id if isinstance(case_id, Case) else self.get(case_id, events=False)
+        return self.decider.allowed_triggers(case, actor)
+
+    def verify(self, case_id: str) -> ChainVerdict:
+        """Check the case's hash chain: every event as it was recorded, none missing."""
+        case = self.get(case_id)
+        return verify_chain(case.id, case.events or [], case.head_hash)
+
+    def case_json(self, case: Case, actor: Actor | None = None) -> dict[str, Any]:
+        """The spec section 11 shape. ``allowed_triggers``: what ``actor`` may fire now, or without an
+        actor every trigger defined from the case's state."""
+        if actor is None:
+            allowed = self.registry.machine(case.workflow, case.workflow_version).triggers_from(case.state)
+        else:
+            allowed = self.decider.allowed_triggers(case, actor)
+        return case.to_json(self.clock.now(), allowed)
+
+    # --- workflows ----------------------------------------------------------------------------------
+
+    def workflows(self) -> list[WorkflowSpec]:
+        return self.registry.workflows()
+
+    def schema(self, workflow: str) -> dict[str, Any]:
+        """JSON Schema of every trigger's documentation in a workflow."""
+        return self.registry.json_schema(workflow)

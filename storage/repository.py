@@ -1,0 +1,307 @@
+"""The SQLAlchemy adapter of the engine's UnitOfWork and CaseRepository ports.
+
+A step is stored with a handful of Core statements in one transaction: a conditional UPDATE of the case
+(optimistic lock on ``version``), an INSERT of the event, INSERTs of new duties and messages, and an
+UPDATE per met duty. Either all of it lands or none of it does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, Select, and_, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aktivitetsplikt.engine.decide import Decision
+from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
+from aktivitetsplikt.engine.model import Case, Event, Obligation
+from aktivitetsplikt.engine.ports import CaseQuery
+from aktivitetsplikt.storage.database import IMMEDIATE
+from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
+
+STUCK_LEVEL = 2
+
+
+class NumberTaken(Exception):
+    """Another writer took the case number first; the caller decides again with the next one."""
+
+
+def _is_uuid(ref: str) -> bool:
+    try:
+        uuid.UUID(ref)
+    except ValueError:
+        return False
+    return True
+
+
+def obligation_from_row(row: Any) -> Obligation:
+    return Obligation(
+        id=row.id,
+        case_id=row.case_id,
+        kind=row.kind,
+        due_at=row.due_at,
+        responsible_role=row.responsible_role,
+        created_seq=row.created_seq,
+        satisfied_at=row.satisfied_at,
+        satisfied_by_seq=row.satisfied_by_seq,
+        escalation_level=row.escalation_level,
+        next_escalation_at=row.next_escalation_at,
+    )
+
+
+def event_from_row(row: Any) -> Event:
+    return Event(
+        case_id=row.case_id,
+        seq=row.seq,
+        at=row.at,
+        occurred_at=row.occurred_at,
+        actor_id=row.actor_id,
+        actor_role=row.actor_role,
+        trigger=row.trigger,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        document=row.document,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def case_from_row(row: CaseRow, obligations: Sequence[Obligation]) -> Case:
+    return Case(
+        id=row.id,
+        number=row.number,
+        workflow=row.workflow,
+        workflow_version=row.workflow_version,
+        school=row.school,
+        pupil=row.pupil,
+        state=row.state,
+        version=row.version,
+        serious=row.serious,
+        responsible=row.responsible,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        school_year=row.school_year,
+        occurred_at=row.occurred_at,
+        last_seq=row.last_seq,
+        head_hash=row.head_hash,
+        attributes=dict(row.attributes or {}),
+        obligations=list(obligations),
+    )
+
+
+def _obligation_values(o: Obligation) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "case_id": o.case_id,
+        "kind": o.kind,
+        "due_at": o.due_at,
+        "responsible_role": o.responsible_role,
+        "created_seq": o.created_seq,
+        "satisfied_at": o.satisfied_at,
+        "satisfied_by_seq": o.satisfied_by_seq,
+        "escalation_level": o.escalation_level,
+        "next_escalation_at": o.next_escalation_at,
+    }
+
+
+def _case_values(case: Case) -> dict[str, Any]:
+    return {
+        "state": case.state,
+        "version": case.version,
+        "serious": case.serious,
+        "responsible": case.responsible,
+        "closed_at": case.closed_at,
+        "occurred_at": case.occurred_at,
+        "last_seq": case.last_seq,
+        "head_hash": case.head_hash,
+        "attributes": case.attributes,
+    }
+
+
+class SqlAlchemyCaseRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, ref: str) -> CaseRow:
+        column = CaseRow.id if _is_uuid(ref) else CaseRow.number
+        row = self.session.scalars(select(CaseRow).where(column == ref)).one_or_none()
+        if row is None:
+            raise CaseNotFound(ref)
+        return row
+
+    def get(self, ref: str, *, with_events: bool = False) -> Case:
+        row = self._row(ref)
+        rows = self.session.execute(select(ObligationRow).where(ObligationRow.case_id == row.id)).scalars()
+        obligations = sorted((obligation_from_row(o) for o in rows), key=lambda o: (o.created_seq, o.due_at))
+        case = case_from_row(row, obligations)
+        if with_events:
+            case.events = self.events(row.id)
+        return case
+
+    def events(self, case_id: str) -> list[Event]:
+        stmt = select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
+        return [event_from_row(r) for r in self.session.scalars(stmt)]
+
+    def next_number(self, school: str, school_year: str) -> int:
+        stmt = select(func.max(CaseRow.sequence)).where(
+            CaseRow.school == school, CaseRow.school_year == school_year
+        )
+        return int(self.session.scalar(stmt) or 0) + 1
+
+    def add(self, decision: Decision) -> None:
+        case = decision.case
+        sequence = int(case.number.rsplit("-", 1)[1])
+        values = _case_values(case) | {
+            "id": case.id,
+            "number": case.number,
+            "workflow": case.workflow,
+            "workflow_version": case.workflow_version,
+            "school": case.school,
+            "school_year": case.school_year,
+            "sequence": sequence,
+            "pupil": case.pupil,
+            "opened_at": case.opened_at,
+        }
+        try:
+            self.session.execute(insert(CaseRow), [values])
+        except IntegrityError as exc:
+            raise NumberTaken(case.number) from exc
+        self._write_step(decision)
+
+    def save(self, decision: Decision, expected_version: int) -> None:
+        case = decision.case
+        result = self.session.execute(
+            update(CaseRow)
+            .where(CaseRow.id == case.id, CaseRow.version == expected_version)
+            .values(**_case_values(case))
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            actual = self.session.scalar(select(CaseRow.version).where(CaseRow.id == case.id))
+            raise ConcurrencyConflict(case.number, expected_version, actual)
+        try:
+            self._write_step(decision)
+        except IntegrityError as exc:
+            raise ConcurrencyConflict(case.number) from exc
+
+    def _write_step(self, decision: Decision) -> None:
+        event = decision.event
+        self.session.execute(
+            insert(EventRow),
+            [
+                {
+                    "case_id": event.case_id,
+                    "seq": event.seq,
+                    "at": event.at,
+                    "occurred_at": event.occurred_at,
+                    "actor_id": event.actor_id,
+                    "actor_role": event.actor_role,
+                    "trigger": event.trigger,
+                    "from_state": event.from_state,
+                    "to_state": event.to_state,
+                    "document": event.document,
+                    "prev_hash": event.prev_hash,
+                    "hash": event.hash,
+                }
+            ],
+        )
+        if decision.created:
+            self.session.execute(insert(ObligationRow), [_obligation_values(o) for o in decision.created])
+        for done in decision.satisfied:
+            self.session.execute(
+                update(ObligationRow)
+                .where(ObligationRow.id == done.id)
+                .values(
+                    satisfied_at=done.satisfied_at,
+                    satisfied_by_seq=done.satisfied_by_seq,
+                    next_escalation_at=None,
+                )
+            )
+        if decision.messages:
+            self.session.execute(
+                insert(OutboxRow),
+                [
+                    {
+                        "id": m.id,
+                        "case_id": m.case_id,
+                        "kind": m.kind,
+                        "obligation": m.obligation,
+                        "obligation_id": m.obligation_id,
+                        "level": m.level,
+                        "recipient_role": m.recipient_role,
+                        "address": m.address,
+                        "payload": m.payload,
+                        "status": m.status,
+                        "attempts": m.attempts,
+                        "created_at": m.created_at,
+                        "next_attempt_at": m.next_attempt_at,
+                        "sent_at": m.sent_at,
+                        "last_error": m.last_error,
+                    }
+                    for m in decision.messages
+                ],
+            )
+
+    def _query(self, query: CaseQuery) -> Select[tuple[CaseRow]]:
+        stmt = select(CaseRow)
+        if query.school is not None:
+            stmt = stmt.where(CaseRow.school == query.school)
+        if query.state is not None:
+            stmt = stmt.where(CaseRow.state == query.state)
+        if query.school_year is not None:
+            stmt = stmt.where(CaseRow.school_year == query.school_year)
+        open_duty = and_(ObligationRow.case_id == CaseRow.id, ObligationRow.satisfied_at.is_(None))
+        if query.overdue_at is not None:
+            stmt = stmt.where(exists().where(open_duty, ObligationRow.due_at <= query.overdue_at))
+        if query.stuck:
+            stmt = stmt.where(exists().where(open_duty, ObligationRow.escalation_level >= STUCK_LEVEL))
+        stmt = stmt.order_by(CaseRow.opened_at, CaseRow.number)
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        return stmt
+
+    def list(self, query: CaseQuery) -> list[Case]:
+        rows = list(self.session.scalars(self._query(query)))
+        if not rows:
+            return []
+        by_case: dict[str, list[Obligation]] = {r.id: [] for r in rows}
+        ids = list(by_case)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for o in self.session.scalars(select(ObligationRow).where(ObligationRow.case_id.in_(chunk))):
+                by_case[o.case_id].append(obligation_from_row(o))
+        return [case_from_row(r, sorted(by_case[r.id], key=lambda o: (o.created_seq, o.due_at))) for r in rows]
+
+
+class SqlAlchemyUnitOfWork:
+    """One transaction. Write transactions on SQLite take the write lock at BEGIN."""
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._bind = engine.execution_options(**{IMMEDIATE: True}) if write else engine
+        self.session: Session
+        self.cases: SqlAlchemyCaseRepository
+
+    def __enter__(self) -> Self:
+        self.session = Session(self._bind, expire_on_commit=False, autoflush=False)
+        self.cases = SqlAlchemyCaseRepository(self.session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool = False) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.engine, write=write)
