@@ -35,6 +35,8 @@ class Decision:
     created: list[Obligation] = field(default_factory=list)
     satisfied: list[Obligation] = field(default_factory=list)
     messages: list[OutboxMessage] = field(default_factory=list)
+    escalated: list[Obligation] = field(default_factory=list)
+    """Duties whose escalation level moved (sweeps only)."""
 
 
 def school_year_of(instant: datetime, calendar_tz: Any) -> str:

@@ -78,6 +78,12 @@ class CaseNotFound(AktivitetspliktError):
         super().__init__(msg)
 
 
+class MessageNotFound(AktivitetspliktError):
+    """No outbox message has the given id."""
+
+    exit_code = 3
+
+
 class ConcurrencyConflict(AktivitetspliktError):
     """Someone else changed the case since it was read."""
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
 
-from aktivitetsplikt.engine.model import Case, Event, OutboxMessage
+from aktivitetsplikt.engine.model import Case, Event, Obligation, OutboxMessage
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.decide import Decision
@@ -65,9 +65,45 @@ class CaseRepository(Protocol):
 
     def list(self, query: CaseQuery) -> list[Case]: ...
 
+    def lock(self, case_ids: list[str]) -> dict[str, Case]:
+        """The projections (without duties) of these cases, locked until the transaction ends."""
+        ...
+
+    def record_escalations(self, decisions: list[Decision]) -> None:
+        """Store sweep steps: case projections, ``escalated`` events, duty levels and messages."""
+        ...
+
+
+class DutyRepository(Protocol):
+    def claim_due(self, now: datetime, limit: int) -> list[Obligation]:
+        """Open duties whose next escalation step is due, locked for this transaction; on PostgreSQL
+        rows another sweeper holds are skipped (``FOR UPDATE SKIP LOCKED``)."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages due at ``now``; each gets one more attempt and is hidden from other
+        dispatchers until ``lease_until``."""
+        ...
+
+    def mark_sent(self, message_id: str, at: datetime) -> None: ...
+
+    def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None: ...
+
+    def mark_failed(self, message_id: str, error: str) -> None: ...
+
+    def list(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]: ...
+
+    def retry(self, message_id: str, now: datetime) -> OutboxMessage:
+        """Put a failed message back in the queue with fresh attempts; raises KeyError if unknown."""
+        ...
+
 
 class UnitOfWork(Protocol):
     cases: CaseRepository
+    duties: DutyRepository
+    outbox: OutboxRepository
 
     def __enter__(self) -> Self: ...
 

@@ -9,9 +9,11 @@ import structlog
 
 from aktivitetsplikt.engine.chain import ChainVerdict, verify_chain
 from aktivitetsplikt.engine.decide import Decider, Decision
-from aktivitetsplikt.engine.errors import ConcurrencyConflict
-from aktivitetsplikt.engine.model import Actor, Case
-from aktivitetsplikt.engine.ports import CaseQuery, Clock, Directory, UnitOfWorkFactory
+from aktivitetsplikt.engine.dispatch import Dispatcher
+from aktivitetsplikt.engine.errors import ConcurrencyConflict, MessageNotFound
+from aktivitetsplikt.engine.escalation import Escalator, QueuedStep
+from aktivitetsplikt.engine.model import Actor, Case, Obligation, OutboxMessage
+from aktivitetsplikt.engine.ports import CaseQuery, Clock, Directory, Notifier, UnitOfWorkFactory
 from aktivitetsplikt.engine.registry import WorkflowRegistry
 from aktivitetsplikt.engine.settings import Settings
 from aktivitetsplikt.engine.spec import WorkflowSpec
@@ -19,6 +21,7 @@ from aktivitetsplikt.engine.spec import WorkflowSpec
 log = structlog.get_logger(__name__)
 
 NUMBER_RETRIES = 5
+FIRE_RETRIES = 3
 
 
 class Engine:
@@ -40,6 +43,7 @@ class Engine:
         self.clock = clock
         self.directory = directory
         self.decider = Decider(registry, settings, directory)
+        self.escalator = Escalator(registry, settings, directory)
         self._number_taken = taken
 
     # --- writing ------------------------------------------------------------------------------------
@@ -78,16 +82,26 @@ class Engine:
         Raises DocumentationMissing, TransitionNotAllowed, NotPermitted, CaseNotFound or, when
         ``expected_version`` is given and stale or another writer got there first, ConcurrencyConflict.
         """
-        now = self.clock.now()
-        with self.uow(write=True) as uow:
-            case = uow.cases.get(case_id)
-            if expected_version is not None and expected_version != case.version:
-                raise ConcurrencyConflict(case.number, expected_version, case.version)
-            decision = self.decider.fire(case, trigger, dict(document), actor, now)
-            uow.cases.save(decision, case.version)
-            uow.commit()
-        self._logged(decision)
-        return decision.case
+        attempts = 1 if expected_version is not None else FIRE_RETRIES
+        for attempt in range(1, attempts + 1):
+            now = self.clock.now()
+            try:
+                with self.uow(write=True) as uow:
+                    case = uow.cases.get(case_id)
+                    if expected_version is not None and expected_version != case.version:
+                        raise ConcurrencyConflict(case.number, expected_version, case.version)
+                    decision = self.decider.fire(case, trigger, dict(document), actor, now)
+                    uow.cases.save(decision, case.version)
+                    uow.commit()
+            except ConcurrencyConflict:
+                # Without an expected version the caller asked for "the case as it is now": a sweep or
+                # another writer got in between, so decide again on the fresh case.
+                if attempt == attempts:
+                    raise
+                continue
+            self._logged(decision)
+            return decision.case
+        raise AssertionError  # pragma: no cover - the loop returns or raises
 
     def _logged(self, decision: Decision) -> None:
         # Identifiers only: never the pupil reference or the documentation's free text.
@@ -103,6 +117,55 @@ class Engine:
             duties_met=[o.kind for o in decision.satisfied],
             messages=len(decision.messages),
         )
+
+    # --- deadlines and messages ------------------------------------------------------------------------
+
+    def sweep(self) -> list[QueuedStep]:
+        """Take every escalation step that is due now, each exactly once, batch by batch. Safe to run
+        from several daemons at once on PostgreSQL (claimed duties are skipped by the others)."""
+        now = self.clock.now()
+        batch = self.settings.daemon.batch_size
+        taken: list[QueuedStep] = []
+        seen: set[str] = set()
+        while True:
+            with self.uow(write=True) as uow:
+                duties = [d for d in uow.duties.claim_due(now, batch) if d.id not in seen]
+                if not duties:
+                    return taken
+                seen.update(d.id for d in duties)
+                by_case: dict[str, list[Obligation]] = {}
+                for duty in duties:
+                    by_case.setdefault(duty.case_id, []).append(duty)
+                cases = uow.cases.lock(sorted(by_case))
+                decisions: list[Decision] = []
+                batch_steps: list[QueuedStep] = []
+                for case_id, case_duties in by_case.items():
+                    decided, steps = self.escalator.escalate(cases[case_id], case_duties, now)
+                    decisions.extend(decided)
+                    batch_steps.extend(steps)
+                uow.cases.record_escalations(decisions)
+                uow.commit()
+            taken.extend(batch_steps)
+            for step in batch_steps:
+                log.info("escalated", **step.to_json())
+
+    def dispatcher(self, notifier: Notifier) -> Dispatcher:
+        return Dispatcher(self.uow, notifier, self.clock, self.settings)
+
+    def outbox(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]:
+        with self.uow() as uow:
+            return uow.outbox.list(status=status, limit=limit)
+
+    def retry_message(self, message_id: str) -> OutboxMessage:
+        """Put a parked (failed) message back in the queue."""
+        with self.uow(write=True) as uow:
+            try:
+                message = uow.outbox.retry(message_id, self.clock.now())
+            except KeyError:
+                msg = f"No outbox message has the id '{message_id}'; list them with 'aktivitetsplikt outbox'."
+                raise MessageNotFound(msg) from None
+            uow.commit()
+            return message
 
     # --- reading ------------------------------------------------------------------------------------
 

@@ -1,0 +1,116 @@
+"""The escalation daemon: an APScheduler 3.11 BlockingScheduler running the sweep and the dispatcher.
+
+Both jobs run at start (catch-up after downtime) and then every ``sweep_every`` / ``dispatch_every``,
+coalesced, never overlapping themselves. A failing job (database or SMTP down) is logged and tried again
+at its next run; the process never needs a restart for that. SIGTERM/SIGINT stop it cleanly: the
+dispatcher finishes the message it is sending and the sweep its transaction.
+
+On SQLite a lock file next to the database keeps a second daemon out; on PostgreSQL any number may run,
+since duties and messages are claimed with ``FOR UPDATE SKIP LOCKED``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+import structlog
+
+from aktivitetsplikt.engine.errors import ConfigError
+from aktivitetsplikt.engine.ports import Notifier
+from aktivitetsplikt.engine.service import Engine
+
+log = structlog.get_logger(__name__)
+
+
+def sqlite_lock(url: str) -> IO[str] | None:
+    """Hold an exclusive lock file beside a SQLite database; None for other databases."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    path = Path(parsed.database).resolve().with_suffix(".daemon.lock")
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        msg = (
+            f"Another aktivitetsplikt daemon is already running on {parsed.database} (lock {path}); "
+            "SQLite allows one daemon, use PostgreSQL to run several."
+        )
+        raise ConfigError(msg) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def guarded(name: str, job: Callable[[], Any]) -> Callable[[], None]:
+    """Run a job; log and swallow its failure so the next run tries again."""
+
+    def run() -> None:
+        try:
+            result = job()
+        except Exception as exc:  # noqa: BLE001 - the daemon outlives any failure of one run
+            log.error(f"{name}_failed", error=type(exc).__name__, detail=str(exc).splitlines()[0][:300])
+            return
+        summary = result.to_json() if hasattr(result, "to_json") else {"steps": len(result or [])}
+        if any(summary.values()):
+            log.info(f"{name}_done", **summary)
+
+    return run
+
+
+class Daemon:
+    def __init__(self, engine: Engine, notifier: Notifier) -> None:
+        self.engine = engine
+        self.dispatcher = engine.dispatcher(notifier)
+        self.stopping = threading.Event()
+        self._scheduler: Any = None
+
+    def _stop(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("daemon_stopping", signal=signal.Signals(signum).name)
+        self.stopping.set()
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def run(self) -> None:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        daemon = self.engine.settings.daemon
+        sweep_every = daemon.sweep_every.total_seconds()
+        dispatch_every = daemon.dispatch_every.total_seconds()
+        scheduler = BlockingScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=2)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+        )
+        start = datetime.now(UTC)
+        scheduler.add_job(
+            guarded("sweep", self.engine.sweep), "interval", seconds=sweep_every, id="sweep",
+            next_run_time=start, misfire_grace_time=max(int(sweep_every), 1),
+        )
+        scheduler.add_job(
+            guarded("dispatch", lambda: self.dispatcher.dispatch(stop=self.stopping)), "interval",
+            seconds=dispatch_every, id="dispatch", next_run_time=start,
+            misfire_grace_time=max(int(dispatch_every), 1),
+        )
+        self._scheduler = scheduler
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        log.info("daemon_started", pid=os.getpid(), sweep_every=str(daemon.sweep_every),
+                 dispatch_every=str(daemon.dispatch_every),
+                 channels=list(self.engine.settings.notifiers.channels))
+        scheduler.start()
+        log.info("daemon_stopped")
