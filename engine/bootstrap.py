@@ -54,15 +54,15 @@ def bootstrap(
 ) -> Engine:
     """Build an Engine. With ``upgrade=True`` the schema is migrated first (handy for an embedded
     SQLite file); otherwise a schema that is behind is refused with the command to run."""
-    from aktivitetsplikt.storage.migrate import check_schema
-    from aktivitetsplikt.storage.migrate import upgrade as upgrade_schema
     from aktivitetsplikt.storage.repository import NumberTaken, SqlAlchemyUnitOfWorkFactory
+    from aktivitetsplikt.storage.schema import check_schema
 
     db = open_database(settings)
     if upgrade:
+        from aktivitetsplikt.storage.migrate import upgrade as upgrade_schema
+
         upgrade_schema(db)
-    else:
-        check_schema(db)
+    check_schema(db)
     return Engine(
         settings=settings,
         registry=registry or builtin_registry(),

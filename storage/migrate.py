@@ -13,7 +13,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from aktivitetsplikt.engine.errors import SchemaOutdated
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -43,11 +42,3 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
     return before, current_revision(engine) or ""
-
-
-def check_schema(engine: Engine) -> None:
-    """Raise SchemaOutdated unless the database is at the newest migration."""
-    current = current_revision(engine)
-    head = head_revision()
-    if current != head:
-        raise SchemaOutdated(current, head)
