@@ -71,7 +71,39 @@ _EXPORTS = {
     "WorkflowSpec": "spec",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Actor",
+    "AktivitetspliktError",
+    "Case",
+    "CaseNotFound",
+    "ChainVerdict",
+    "Clock",
+    "ConcurrencyConflict",
+    "ConfigError",
+    "Directory",
+    "DocumentationMissing",
+    "Duration",
+    "Engine",
+    "Event",
+    "FieldProblem",
+    "FixedClock",
+    "NotPermitted",
+    "Notifier",
+    "Obligation",
+    "OutboxMessage",
+    "SchemaOutdated",
+    "SchoolCalendar",
+    "Settings",
+    "SystemClock",
+    "TransitionNotAllowed",
+    "WorkflowDefinitionError",
+    "WorkflowRegistry",
+    "WorkflowSpec",
+    "bootstrap",
+    "builtin_registry",
+    "load_settings",
+    "upgrade_database",
+]
 
 
 def __getattr__(name: str) -> Any:

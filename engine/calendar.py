@@ -79,21 +79,19 @@ class Duration:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        from pydantic_core import core_schema  # noqa: PLC0415  # keeps pydantic out of plain imports
+        from pydantic_core import core_schema  # keeps pydantic out of plain imports
 
         return core_schema.no_info_plain_validator_function(
             cls._from_config, serialization=core_schema.to_string_ser_schema()
         )
 
     @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"type": "string", "pattern": r"^[0-9]+(s|m|h|d|w|sd)$", "examples": ["4h", "3d", "2sd"]}
 
     @classmethod
     def _from_config(cls, value: object) -> Duration:
-        from pydantic_core import PydanticCustomError  # noqa: PLC0415  # see above
+        from pydantic_core import PydanticCustomError  # see above
 
         if isinstance(value, Duration):
             return value
@@ -109,9 +107,7 @@ class Duration:
 class SchoolCalendar:
     """School days and deadlines in one time zone, with configured school holidays."""
 
-    def __init__(
-        self, timezone: str = "Europe/Oslo", school_holidays: Sequence[tuple[date, date]] = ()
-    ) -> None:
+    def __init__(self, timezone: str = "Europe/Oslo", school_holidays: Sequence[tuple[date, date]] = ()) -> None:
         self.tz = ZoneInfo(timezone)
         for start, end in school_holidays:
             if end < start:
@@ -222,7 +218,7 @@ class SchoolCalendar:
     def _holidays_of(self, year: int) -> frozenset[date]:
         cached = self._public_holidays.get(year)
         if cached is None:
-            import holidays  # noqa: PLC0415  # imported on first use: it is slow and rarely needed at start
+            import holidays  # imported on first use: it is slow and rarely needed at start
 
             cached = frozenset(holidays.country_holidays(_HOLIDAY_COUNTRY, years=year).keys())
             self._public_holidays[year] = cached

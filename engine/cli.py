@@ -49,12 +49,8 @@ ConfigOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 ActorId = Annotated[str, typer.Option("--actor-id", help="Who acts: a staff ref.")]
-ActorRole = Annotated[
-    str, typer.Option("--actor-role", help="staff, case_handler, principal, deputy or school_owner.")
-]
-DocOption = Annotated[
-    str, typer.Option("--doc", help="The documentation as a JSON file; '-' reads standard input.")
-]
+ActorRole = Annotated[str, typer.Option("--actor-role", help="staff, case_handler, principal, deputy or school_owner.")]
+DocOption = Annotated[str, typer.Option("--doc", help="The documentation as a JSON file; '-' reads standard input.")]
 
 
 class _State:
@@ -128,13 +124,19 @@ def _read_doc(path: str, as_json: bool) -> dict[str, Any]:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        _fail(f"Cannot read the documentation file {path} ({exc.strerror}); give an existing JSON file.",
-              EXIT_USAGE, as_json=as_json)
+        _fail(
+            f"Cannot read the documentation file {path} ({exc.strerror}); give an existing JSON file.",
+            EXIT_USAGE,
+            as_json=as_json,
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        _fail(f"The documentation in {path} is not valid JSON (line {exc.lineno}: {exc.msg}); fix it.",
-              EXIT_USAGE, as_json=as_json)
+        _fail(
+            f"The documentation in {path} is not valid JSON (line {exc.lineno}: {exc.msg}); fix it.",
+            EXIT_USAGE,
+            as_json=as_json,
+        )
     if not isinstance(data, dict):
         _fail(f"The documentation in {path} must be a JSON object of fields.", EXIT_USAGE, as_json=as_json)
     return data
@@ -299,15 +301,19 @@ def _parse_now(value: str | None, as_json: bool) -> Any:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        _fail(f"--now '{value}' is not an ISO 8601 date-time like 2026-09-04T08:00 (Oslo time).", EXIT_USAGE,
-              as_json=as_json)
+        _fail(
+            f"--now '{value}' is not an ISO 8601 date-time like 2026-09-04T08:00 (Oslo time).",
+            EXIT_USAGE,
+            as_json=as_json,
+        )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=OSLO)
 
 
 @app.command("sweep")
 def sweep(
     now: Annotated[
-        str | None, typer.Option("--now", help="Sweep as if it were this instant (ISO 8601; Oslo time without offset).")
+        str | None,
+        typer.Option("--now", help="Sweep as if it were this instant (ISO 8601; Oslo time without offset)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -434,8 +440,7 @@ def workflow_list(as_json: JsonOption = False) -> None:
     """List the workflows this engine knows."""
     specs = _registry().workflows()
     if as_json:
-        _print_json([{"id": s.id, "version": s.version, "label": s.label, "legal_basis": s.legal_basis}
-                     for s in specs])
+        _print_json([{"id": s.id, "version": s.version, "label": s.label, "legal_basis": s.legal_basis} for s in specs])
         return
     from aktivitetsplikt.engine import views
 
@@ -471,6 +476,7 @@ def workflow_show(
 @workflow_app.command("schema")
 def workflow_schema(workflow: Annotated[str, typer.Argument(help="The workflow id.")]) -> None:
     """Print the JSON Schema of every trigger's documentation."""
+
     def work() -> None:
         _print_json(_registry().json_schema(workflow))
 

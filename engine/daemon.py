@@ -61,7 +61,7 @@ def guarded(name: str, job: Callable[[], Any]) -> Callable[[], None]:
     def run() -> None:
         try:
             result = job()
-        except Exception as exc:  # noqa: BLE001 - the daemon outlives any failure of one run
+        except Exception as exc:
             log.error(f"{name}_failed", error=type(exc).__name__, detail=str(exc).splitlines()[0][:300])
             return
         summary = result.to_json() if hasattr(result, "to_json") else {"steps": len(result or [])}
@@ -98,19 +98,30 @@ class Daemon:
         )
         start = datetime.now(UTC)
         scheduler.add_job(
-            guarded("sweep", self.engine.sweep), "interval", seconds=sweep_every, id="sweep",
-            next_run_time=start, misfire_grace_time=max(int(sweep_every), 1),
+            guarded("sweep", self.engine.sweep),
+            "interval",
+            seconds=sweep_every,
+            id="sweep",
+            next_run_time=start,
+            misfire_grace_time=max(int(sweep_every), 1),
         )
         scheduler.add_job(
-            guarded("dispatch", lambda: self.dispatcher.dispatch(stop=self.stopping)), "interval",
-            seconds=dispatch_every, id="dispatch", next_run_time=start,
+            guarded("dispatch", lambda: self.dispatcher.dispatch(stop=self.stopping)),
+            "interval",
+            seconds=dispatch_every,
+            id="dispatch",
+            next_run_time=start,
             misfire_grace_time=max(int(dispatch_every), 1),
         )
         self._scheduler = scheduler
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        log.info("daemon_started", pid=os.getpid(), sweep_every=str(daemon.sweep_every),
-                 dispatch_every=str(daemon.dispatch_every),
-                 channels=list(self.engine.settings.notifiers.channels))
+        log.info(
+            "daemon_started",
+            pid=os.getpid(),
+            sweep_every=str(daemon.sweep_every),
+            dispatch_every=str(daemon.dispatch_every),
+            channels=list(self.engine.settings.notifiers.channels),
+        )
         scheduler.start()
         log.info("daemon_stopped")

@@ -14,7 +14,14 @@ from typing import Any
 
 from aktivitetsplikt.engine.chain import GENESIS, event_hash
 from aktivitetsplikt.engine.documents import Document, ValidationContext, lookup, validate_document
-from aktivitetsplikt.engine.errors import ConfigError, NotPermitted, TransitionNotAllowed, WorkflowDefinitionError
+from aktivitetsplikt.engine.errors import (
+    ConfigError,
+    DocumentationMissing,
+    FieldProblem,
+    NotPermitted,
+    TransitionNotAllowed,
+    WorkflowDefinitionError,
+)
 from aktivitetsplikt.engine.model import Actor, Case, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.permissions import CaseAccess, authorize, requirements_met
 from aktivitetsplikt.engine.ports import Directory
@@ -103,7 +110,14 @@ class Decider:
     # --- deciding ----------------------------------------------------------------------------------
 
     def open_case(
-        self, workflow: str, school: str, pupil: str, document: object, actor: Actor, now: datetime, sequence: int
+        self,
+        workflow: str,
+        school: str,
+        pupil: str,
+        document: object,
+        actor: Actor,
+        now: datetime,
+        sequence: int,
     ) -> Decision:
         """Decide a new case (the workflow's creating trigger, ``report``)."""
         spec = self.registry.spec(workflow)
@@ -111,8 +125,8 @@ class Decider:
         year = school_year_of(now, self.calendar.tz)
         pupil = pupil.strip()
         if not pupil:
-            msg = "A case needs the pupil's reference from your system (never a name)."
-            raise ValueError(msg)
+            problem = FieldProblem("pupil", "is empty; give the pupil's reference from your system (never a name)")
+            raise DocumentationMissing(spec.creating_transition.trigger, [problem])
         blank = Case(
             id=self.new_id(),
             number=f"{school_settings.code}-{year[:4]}-{sequence:04d}",
@@ -142,7 +156,13 @@ class Decider:
         return self._decide(spec, case, transition, document, actor, now)
 
     def _decide(
-        self, spec: WorkflowSpec, case: Case, transition: TransitionSpec, raw: object, actor: Actor, now: datetime
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        transition: TransitionSpec,
+        raw: object,
+        actor: Actor,
+        now: datetime,
     ) -> Decision:
         authorize(actor, transition, self.access(case, spec))
         if case.state not in spec.source_states(transition):
@@ -278,7 +298,13 @@ class Decider:
         return done
 
     def _create(
-        self, spec: WorkflowSpec, case: Case, outcome: Outcome, document: Document, occurred_at: datetime, seq: int
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        outcome: Outcome,
+        document: Document,
+        occurred_at: datetime,
+        seq: int,
     ) -> list[Obligation]:
         created: list[Obligation] = []
         for rule in outcome.create:

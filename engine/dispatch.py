@@ -9,7 +9,7 @@ send and mark can at worst resend that message after the lease; a message is nev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import structlog
 
@@ -70,15 +70,21 @@ class Dispatcher:
     def _send(self, message: OutboxMessage, report: DispatchReport) -> None:
         try:
             self.notifier.send(message)
-        except Exception as exc:  # noqa: BLE001 - any failure of a channel is a failed attempt
+        except Exception as exc:
             self._failed(message, f"{type(exc).__name__}: {exc}", report)
             return
         with self.uow(write=True) as uow:
             uow.outbox.mark_sent(message.id, self.clock.now())
             uow.commit()
         report.sent.append(message.id)
-        log.info("message_sent", message_id=message.id, case_id=message.case_id, kind=message.kind,
-                 level=message.level, attempts=message.attempts)
+        log.info(
+            "message_sent",
+            message_id=message.id,
+            case_id=message.case_id,
+            kind=message.kind,
+            level=message.level,
+            attempts=message.attempts,
+        )
 
     def _failed(self, message: OutboxMessage, error: str, report: DispatchReport) -> None:
         now = self.clock.now()
@@ -90,7 +96,11 @@ class Dispatcher:
                 uow.outbox.mark_retry(message.id, error, now + backoff(message.attempts))
                 report.retrying.append(message.id)
             uow.commit()
-        log.warning("message_not_sent", message_id=message.id, case_id=message.case_id, attempts=message.attempts,
-                    parked=message.attempts >= self.max_attempts, error=error[:300])
-
-
+        log.warning(
+            "message_not_sent",
+            message_id=message.id,
+            case_id=message.case_id,
+            attempts=message.attempts,
+            parked=message.attempts >= self.max_attempts,
+            error=error[:300],
+        )

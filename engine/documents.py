@@ -113,9 +113,7 @@ def _problem(error: Any) -> FieldProblem:
     return FieldProblem(loc, text[:1].lower() + text[1:])
 
 
-def validate_document(
-    model: type[Document], trigger: str, data: object, context: ValidationContext
-) -> Document:
+def validate_document(model: type[Document], trigger: str, data: object, context: ValidationContext) -> Document:
     """Validate ``data`` against ``model``; raise :class:`DocumentationMissing` listing every bad field."""
     if not isinstance(data, dict):
         raise DocumentationMissing(trigger, [FieldProblem("(document)", "must be a JSON object")])

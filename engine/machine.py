@@ -29,10 +29,7 @@ class _Subject:
 def outcome_matches(outcome: Outcome, document: Any, attributes: Mapping[str, Any]) -> bool:
     """Whether a document (and the case's attributes) select this outcome of a transition."""
     for path, wanted in outcome.when.items():
-        if path.startswith("case."):
-            actual = attributes.get(path.removeprefix("case."))
-        else:
-            actual = lookup(document, path)
+        actual = attributes.get(path.removeprefix("case.")) if path.startswith("case.") else lookup(document, path)
         if actual != wanted:
             return False
     return True
@@ -82,11 +79,11 @@ class WorkflowMachine:
         """Triggers defined from a state, in declaration order."""
         return [t.trigger for t in self.spec.transitions if state in self.spec.source_states(t)]
 
-    def run(
-        self, state: str, trigger: str, document: Any, attributes: Mapping[str, Any]
-    ) -> tuple[str, Outcome] | None:
+    def run(self, state: str, trigger: str, document: Any, attributes: Mapping[str, Any]) -> tuple[str, Outcome] | None:
         """Fire ``trigger`` from ``state``: the new state and the outcome taken, or None when the trigger
         is not defined there. Raises nothing for a refused condition; returns None for it too."""
+        if trigger not in self._machine.events:
+            return None
         subject = _Subject()
         with self._lock:
             self._machine.add_model(subject, initial=state)

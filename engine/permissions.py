@@ -38,6 +38,9 @@ def _school_scope(actor: Actor, access: CaseAccess) -> None:
             )
             raise NotPermitted(msg)
         return
+    if actor.school is None:
+        msg = f"{actor.id} has no school; say which school the actor belongs to (it must be '{access.school}')."
+        raise NotPermitted(msg)
     if actor.school != access.school:
         msg = (
             f"{actor.id} belongs to school '{actor.school}' and cannot act on a case of school "

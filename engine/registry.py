@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from aktivitetsplikt.engine.documents import Document
 from aktivitetsplikt.engine.errors import WorkflowDefinitionError
@@ -38,8 +38,20 @@ def _check_fields(spec: WorkflowSpec, t: TransitionSpec, model: type[Document]) 
         fields += list(outcome.set_case.values())
         fields += [p for p in outcome.when if not p.startswith("case.")]
     for path in fields:
-        if path.split(".")[0] not in model.model_fields:
+        if not _has_path(model, path):
             raise _fail(spec, f"'{t.trigger}' refers to '{path}', which {model.__name__} does not have")
+
+
+def _has_path(model: type[BaseModel], path: str) -> bool:
+    """Whether a dotted field path exists, following nested models (also inside ``X | None``)."""
+    current: Any = model
+    for part in path.split("."):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return False
+        annotation = current.model_fields[part].annotation
+        nested = [a for a in (get_args(annotation) or (annotation,)) if isinstance(a, type)]
+        current = next((a for a in nested if issubclass(a, BaseModel)), annotation)
+    return True
 
 
 def _check_transition(spec: WorkflowSpec, t: TransitionSpec, documents: Mapping[str, type[Document]]) -> None:
@@ -171,8 +183,7 @@ class WorkflowRegistry:
             "workflow": spec.id,
             "version": spec.version,
             "triggers": {
-                t.trigger: self._documents[t.document].model_json_schema(mode="validation")
-                for t in spec.transitions
+                t.trigger: self._documents[t.document].model_json_schema(mode="validation") for t in spec.transitions
             },
         }
 

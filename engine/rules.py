@@ -82,8 +82,7 @@ def _evaluation_window(ctx: RuleContext, field: str, base: datetime, base_name: 
         raise _field(
             ctx,
             field,
-            f"is later than {ctx.max_evaluation_interval} after {base_name} (at the latest {shown}); "
-            "evaluate sooner",
+            f"is later than {ctx.max_evaluation_interval} after {base_name} (at the latest {shown}); evaluate sooner",
         )
 
 
@@ -110,9 +109,7 @@ def corrects_existing_event(ctx: RuleContext) -> None:
     """A correction points at an event that exists in this case's log."""
     target = lookup(ctx.document, "corrects")
     if target is not None and not 1 <= target <= ctx.case.last_seq:
-        raise _field(
-            ctx, "corrects", f"must be the seq of an event of this case (1 to {ctx.case.last_seq})"
-        )
+        raise _field(ctx, "corrects", f"must be the seq of an event of this case (1 to {ctx.case.last_seq})")
 
 
 def enforcement_open(ctx: RuleContext) -> None:

@@ -48,9 +48,7 @@ class Engine:
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def report(
-        self, *, workflow: str, school: str, pupil: str, document: Mapping[str, Any], actor: Actor
-    ) -> Case:
+    def report(self, *, workflow: str, school: str, pupil: str, document: Mapping[str, Any], actor: Actor) -> Case:
         """Open a case with its first documented step, ``report``. Returns the new case."""
         for _ in range(NUMBER_RETRIES):
             now = self.clock.now()
@@ -67,7 +65,8 @@ class Engine:
                 uow.commit()
             self._logged(decision)
             return decision.case
-        raise ConcurrencyConflict(f"new case at {school}")
+        ref = f"new case at {school}"
+        raise ConcurrencyConflict(ref)
 
     def fire(
         self,

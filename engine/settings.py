@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aktivitetsplikt.engine.calendar import Duration, SchoolCalendar
-from aktivitetsplikt.engine.errors import ConfigError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -37,6 +35,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     SettingsError,
 )
+
+from aktivitetsplikt.engine.calendar import Duration, SchoolCalendar
+from aktivitetsplikt.engine.errors import ConfigError
 
 __all__ = [
     "CONFIG_ENV",
@@ -149,10 +150,7 @@ class SchoolHoliday(_Section):
     @model_validator(mode="after")
     def _in_order(self) -> SchoolHoliday:
         if self.end < self.start:
-            msg = (
-                f"the school holiday '{self.name}' ends ({self.end}) before it starts ({self.start}); "
-                "fix the dates"
-            )
+            msg = f"the school holiday '{self.name}' ends ({self.end}) before it starts ({self.start}); fix the dates"
             raise ValueError(msg)
         return self
 
@@ -223,9 +221,7 @@ class EscalationSettings(_Section):
 class Settings(BaseSettings):
     """The whole configuration. Build it with :func:`load_settings`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True)
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
@@ -276,10 +272,7 @@ class Settings(BaseSettings):
         keys = ", ".join(WorkflowDeadlines.model_fields)
         section = self.deadlines.get(workflow)
         if section is None:
-            msg = (
-                f"Workflow '{workflow}' has no deadlines; "
-                f"add [deadlines.{workflow}] with {keys} to config.toml."
-            )
+            msg = f"Workflow '{workflow}' has no deadlines; add [deadlines.{workflow}] with {keys} to config.toml."
             raise ConfigError(msg)
         if key not in WorkflowDeadlines.model_fields:
             msg = f"'{key}' is not a configured deadline; [deadlines.{workflow}] has only {keys}."

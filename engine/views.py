@@ -118,19 +118,43 @@ def print_sweep(engine: Engine, steps: list[QueuedStep]) -> None:
     for column in ("Sak", "Plikt", "Nivå", "Mottakere", "Meldinger"):
         table.add_column(column)
     for step in steps:
-        table.add_row(step.case_number, step.obligation, f"{step.level} ({levels.get(step.level, '')})",
-                      ", ".join(step.recipients), str(step.messages))
+        table.add_row(
+            step.case_number,
+            step.obligation,
+            f"{step.level} ({levels.get(step.level, '')})",
+            ", ".join(step.recipients),
+            str(step.messages),
+        )
     console.print(table)
 
 
 def print_outbox(engine: Engine, messages: list[OutboxMessage]) -> None:
     statuses = {"pending": "venter", "sent": "sendt", "failed": "feilet"}
     table = Table(title="Utboks", title_justify="left")
-    for column in ("Id", "Sak", "Type", "Nivå", "Til", "Status", "Forsøk", "Opprettet", "Sendt", "Siste feil"):
+    for column in (
+        "Id",
+        "Sak",
+        "Type",
+        "Nivå",
+        "Til",
+        "Status",
+        "Forsøk",
+        "Opprettet",
+        "Sendt",
+        "Siste feil",
+    ):
         table.add_column(column)
     for m in messages:
-        table.add_row(m.id, str(m.payload.get("case_number", m.case_id)), m.kind,
-                      "-" if m.level is None else str(m.level), f"{m.address} ({m.recipient_role})",
-                      statuses.get(m.status, m.status), str(m.attempts), when(engine, m.created_at),
-                      when(engine, m.sent_at), (m.last_error or "")[:60])
+        table.add_row(
+            m.id,
+            str(m.payload.get("case_number", m.case_id)),
+            m.kind,
+            "-" if m.level is None else str(m.level),
+            f"{m.address} ({m.recipient_role})",
+            statuses.get(m.status, m.status),
+            str(m.attempts),
+            when(engine, m.created_at),
+            when(engine, m.sent_at),
+            (m.last_error or "")[:60],
+        )
     console.print(table)

@@ -6,12 +6,11 @@ It uses config.toml's demo school (Hellerud) and a throwaway database in a tempo
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import logging
 
 from aktivitetsplikt.engine import Actor, bootstrap, load_settings
 from aktivitetsplikt.engine.logs import configure_logging
@@ -37,19 +36,53 @@ def main() -> None:
         school="hellerud",
         pupil="elev-4711",
         actor=teacher,
-        document={"source": "pupil", "occurred_at": iso(now - timedelta(hours=2)),
-                  "description": "Utestengt i friminuttene.", "kinds": ["exclusion"]},
+        document={
+            "source": "pupil",
+            "occurred_at": iso(now - timedelta(hours=2)),
+            "description": "Utestengt i friminuttene.",
+            "kinds": ["exclusion"],
+        },
     )
     steps = [
-        ("notify_principal", {"notified_at": iso(now - timedelta(hours=1)), "channel": "muntlig",
-                              "summary": "Melding om utestenging."}, teacher),
-        ("start_investigation", {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."}, principal),
-        ("conclude_investigation", {"pupil_heard": heard, "others_heard": ["kontaktlærer"],
-                                    "findings": "Utestenging bekreftet.", "conclusion": "measures_needed"}, handler),
-        ("adopt_plan", {"problem": "Utestenging.", "measures": [{"description": "Voksen ute", "when": "Daglig",
-                        "responsible": "t-18"}], "evaluation_at": iso(now + timedelta(days=14)),
-                        "pupil_participation": "Eleven valgte tiltakene."}, handler),
-        ("close", {"reason": "Eleven er trygg igjen.", "pupil_heard": heard | {"feels_safe": True}}, principal),
+        (
+            "notify_principal",
+            {
+                "notified_at": iso(now - timedelta(hours=1)),
+                "channel": "muntlig",
+                "summary": "Melding om utestenging.",
+            },
+            teacher,
+        ),
+        (
+            "start_investigation",
+            {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."},
+            principal,
+        ),
+        (
+            "conclude_investigation",
+            {
+                "pupil_heard": heard,
+                "others_heard": ["kontaktlærer"],
+                "findings": "Utestenging bekreftet.",
+                "conclusion": "measures_needed",
+            },
+            handler,
+        ),
+        (
+            "adopt_plan",
+            {
+                "problem": "Utestenging.",
+                "measures": [{"description": "Voksen ute", "when": "Daglig", "responsible": "t-18"}],
+                "evaluation_at": iso(now + timedelta(days=14)),
+                "pupil_participation": "Eleven valgte tiltakene.",
+            },
+            handler,
+        ),
+        (
+            "close",
+            {"reason": "Eleven er trygg igjen.", "pupil_heard": heard | {"feels_safe": True}},
+            principal,
+        ),
     ]
     for trigger, document, actor in steps:
         case = engine.fire(case.id, trigger, document, actor)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from aktivitetsplikt.engine.decide import Decision
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
-from aktivitetsplikt.engine.model import Case, Event, Obligation
+from aktivitetsplikt.engine.model import Case, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.ports import CaseQuery
 from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
@@ -108,6 +109,43 @@ def _obligation_values(o: Obligation) -> dict[str, Any]:
     }
 
 
+def _event_values(event: Event) -> dict[str, Any]:
+    return {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "at": event.at,
+        "occurred_at": event.occurred_at,
+        "actor_id": event.actor_id,
+        "actor_role": event.actor_role,
+        "trigger": event.trigger,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "document": event.document,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def _message_values(m: OutboxMessage) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "case_id": m.case_id,
+        "kind": m.kind,
+        "obligation": m.obligation,
+        "obligation_id": m.obligation_id,
+        "level": m.level,
+        "recipient_role": m.recipient_role,
+        "address": m.address,
+        "payload": m.payload,
+        "status": m.status,
+        "attempts": m.attempts,
+        "created_at": m.created_at,
+        "next_attempt_at": m.next_attempt_at,
+        "sent_at": m.sent_at,
+        "last_error": m.last_error,
+    }
+
+
 def _case_values(case: Case) -> dict[str, Any]:
     return {
         "state": case.state,
@@ -147,9 +185,7 @@ class SqlAlchemyCaseRepository:
         return [event_from_row(r) for r in self.session.scalars(stmt)]
 
     def next_number(self, school: str, school_year: str) -> int:
-        stmt = select(func.max(CaseRow.sequence)).where(
-            CaseRow.school == school, CaseRow.school_year == school_year
-        )
+        stmt = select(func.max(CaseRow.sequence)).where(CaseRow.school == school, CaseRow.school_year == school_year)
         return int(self.session.scalar(stmt) or 0) + 1
 
     def add(self, decision: Decision) -> None:
@@ -188,26 +224,7 @@ class SqlAlchemyCaseRepository:
             raise ConcurrencyConflict(case.number) from exc
 
     def _write_step(self, decision: Decision) -> None:
-        event = decision.event
-        self.session.execute(
-            insert(EventRow),
-            [
-                {
-                    "case_id": event.case_id,
-                    "seq": event.seq,
-                    "at": event.at,
-                    "occurred_at": event.occurred_at,
-                    "actor_id": event.actor_id,
-                    "actor_role": event.actor_role,
-                    "trigger": event.trigger,
-                    "from_state": event.from_state,
-                    "to_state": event.to_state,
-                    "document": event.document,
-                    "prev_hash": event.prev_hash,
-                    "hash": event.hash,
-                }
-            ],
-        )
+        self.session.execute(insert(EventRow), [_event_values(decision.event)])
         if decision.created:
             self.session.execute(insert(ObligationRow), [_obligation_values(o) for o in decision.created])
         for done in decision.satisfied:
@@ -221,29 +238,33 @@ class SqlAlchemyCaseRepository:
                 )
             )
         if decision.messages:
-            self.session.execute(
-                insert(OutboxRow),
-                [
-                    {
-                        "id": m.id,
-                        "case_id": m.case_id,
-                        "kind": m.kind,
-                        "obligation": m.obligation,
-                        "obligation_id": m.obligation_id,
-                        "level": m.level,
-                        "recipient_role": m.recipient_role,
-                        "address": m.address,
-                        "payload": m.payload,
-                        "status": m.status,
-                        "attempts": m.attempts,
-                        "created_at": m.created_at,
-                        "next_attempt_at": m.next_attempt_at,
-                        "sent_at": m.sent_at,
-                        "last_error": m.last_error,
-                    }
-                    for m in decision.messages
-                ],
-            )
+            self.session.execute(insert(OutboxRow), [_message_values(m) for m in decision.messages])
+
+    def lock(self, case_ids: list[str]) -> dict[str, Case]:
+        stmt = select(CaseRow).where(CaseRow.id.in_(case_ids)).order_by(CaseRow.id).with_for_update()
+        return {r.id: case_from_row(r, []) for r in self.session.scalars(stmt)}
+
+    def record_escalations(self, decisions: list[Decision]) -> None:
+        if not decisions:
+            return
+        last: dict[str, Case] = {d.case.id: d.case for d in decisions}
+        self.session.execute(update(CaseRow), [{"id": c.id} | _case_values(c) for c in last.values()])
+        self.session.execute(insert(EventRow), [_event_values(d.event) for d in decisions])
+        levels: dict[str, Obligation] = {o.id: o for d in decisions for o in d.escalated}
+        self.session.execute(
+            update(ObligationRow),
+            [
+                {
+                    "id": o.id,
+                    "escalation_level": o.escalation_level,
+                    "next_escalation_at": o.next_escalation_at,
+                }
+                for o in levels.values()
+            ],
+        )
+        messages = [m for d in decisions for m in d.messages]
+        if messages:
+            self.session.execute(insert(OutboxRow), [_message_values(m) for m in messages])
 
     def _query(self, query: CaseQuery) -> Select[tuple[CaseRow]]:
         stmt = select(CaseRow)
@@ -276,6 +297,108 @@ class SqlAlchemyCaseRepository:
         return [case_from_row(r, sorted(by_case[r.id], key=lambda o: (o.created_seq, o.due_at))) for r in rows]
 
 
+def _message_from_row(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        case_id=row.case_id,
+        kind=row.kind,  # type: ignore[arg-type]
+        recipient_role=row.recipient_role,
+        address=row.address,
+        payload=dict(row.payload),
+        created_at=row.created_at,
+        obligation=row.obligation,
+        obligation_id=row.obligation_id,
+        level=row.level,
+        status=row.status,  # type: ignore[arg-type]
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+    )
+
+
+class SqlAlchemyDutyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim_due(self, now: datetime, limit: int) -> list[Obligation]:
+        stmt = (
+            select(ObligationRow)
+            .where(ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now)
+            .order_by(ObligationRow.next_escalation_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [obligation_from_row(r) for r in self.session.scalars(stmt)]
+
+
+class SqlAlchemyOutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        ids = list(
+            self.session.scalars(
+                select(OutboxRow.id)
+                .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                .order_by(OutboxRow.next_attempt_at, OutboxRow.created_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .values(attempts=OutboxRow.attempts + 1, next_attempt_at=lease_until)
+        )
+        rows = self.session.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)))
+        order = {message_id: i for i, message_id in enumerate(ids)}
+        return sorted((_message_from_row(r) for r in rows), key=lambda m: order[m.id])
+
+    def mark_sent(self, message_id: str, at: datetime) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="sent", sent_at=at, next_attempt_at=None, last_error=None)
+        )
+
+    def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id, OutboxRow.status == "pending")
+            .values(last_error=error[:2000], next_attempt_at=next_attempt_at)
+        )
+
+    def mark_failed(self, message_id: str, error: str) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id, OutboxRow.status == "pending")
+            .values(status="failed", last_error=error[:2000], next_attempt_at=None)
+        )
+
+    def list(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]:
+        stmt = select(OutboxRow)
+        if status is not None:
+            stmt = stmt.where(OutboxRow.status == status)
+        stmt = stmt.order_by(OutboxRow.created_at.desc(), OutboxRow.id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [_message_from_row(r) for r in self.session.scalars(stmt)]
+
+    def retry(self, message_id: str, now: datetime) -> OutboxMessage:
+        row = self.session.get(OutboxRow, message_id)
+        if row is None:
+            raise KeyError(message_id)
+        if row.status == "failed":
+            row.status = "pending"
+            row.attempts = 0
+            row.next_attempt_at = now
+            self.session.flush()
+        return _message_from_row(row)
+
+
 class SqlAlchemyUnitOfWork:
     """One transaction. Write transactions on SQLite take the write lock at BEGIN."""
 
@@ -283,10 +406,14 @@ class SqlAlchemyUnitOfWork:
         self._bind = engine.execution_options(**{IMMEDIATE: True}) if write else engine
         self.session: Session
         self.cases: SqlAlchemyCaseRepository
+        self.duties: SqlAlchemyDutyRepository
+        self.outbox: SqlAlchemyOutboxRepository
 
     def __enter__(self) -> Self:
         self.session = Session(self._bind, expire_on_commit=False, autoflush=False)
         self.cases = SqlAlchemyCaseRepository(self.session)
+        self.duties = SqlAlchemyDutyRepository(self.session)
+        self.outbox = SqlAlchemyOutboxRepository(self.session)
         return self
 
     def __exit__(

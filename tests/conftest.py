@@ -160,12 +160,24 @@ def drive_to(engine: Engine, state: str, *, workflow: str = "aktivitetsplikt", *
     case = engine.report(workflow=workflow, school="hellerud", pupil="elev-4711", document=doc, actor=TEACHER)
     path = ["reported", "principal_notified", "investigating", "planning", "measures_active", "closed"]
     steps: list[tuple[str, dict[str, Any], Actor]] = [
-        ("notify_principal", {"notified_at": "2026-09-02T09:15", "channel": "muntlig", "summary": "Melding"}, TEACHER),
-        ("start_investigation", {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."}, PRINCIPAL),
+        (
+            "notify_principal",
+            {"notified_at": "2026-09-02T09:15", "channel": "muntlig", "summary": "Melding"},
+            TEACHER,
+        ),
+        (
+            "start_investigation",
+            {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."},
+            PRINCIPAL,
+        ),
         (
             "conclude_investigation",
-            {"pupil_heard": pupil_heard(), "others_heard": ["kontaktlærer"], "findings": "Utestenging.",
-             "conclusion": "measures_needed"},
+            {
+                "pupil_heard": pupil_heard(),
+                "others_heard": ["kontaktlærer"],
+                "findings": "Utestenging.",
+                "conclusion": "measures_needed",
+            },
             HANDLER,
         ),
         ("adopt_plan", plan_doc(), HANDLER),

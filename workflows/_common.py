@@ -27,9 +27,7 @@ STATES = (
 )
 
 OBLIGATIONS = (
-    ObligationKind(
-        kind="notify_principal", label="Varsle rektor", responsible_role="reporter", deadline="configured"
-    ),
+    ObligationKind(kind="notify_principal", label="Varsle rektor", responsible_role="reporter", deadline="configured"),
     ObligationKind(
         kind="notify_school_owner",
         label="Varsle skoleeier",
@@ -51,9 +49,7 @@ OBLIGATIONS = (
     ObligationKind(
         kind="adopt_plan", label="Vedta aktivitetsplan", responsible_role="responsible", deadline="configured"
     ),
-    ObligationKind(
-        kind="evaluate", label="Evaluere tiltakene", responsible_role="responsible", deadline="document"
-    ),
+    ObligationKind(kind="evaluate", label="Evaluere tiltakene", responsible_role="responsible", deadline="document"),
     ObligationKind(
         kind="respond_to_statsforvalter",
         label="Svare Statsforvalteren",
@@ -143,9 +139,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
             document="NotifySchoolOwner",
             roles=("principal",),
             occurred_field="notified_at",
-            outcomes=(
-                Outcome(satisfy=("notify_school_owner",), notify=(Notify(recipient="school_owner"),)),
-            ),
+            outcomes=(Outcome(satisfy=("notify_school_owner",), notify=(Notify(recipient="school_owner"),)),),
         ),
         TransitionSpec(
             trigger="start_investigation",
@@ -250,11 +244,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
             roles=("principal",),
             occurred_field="received_at",
             outcomes=(
-                Outcome(
-                    create=(
-                        CreateObligation(kind="respond_to_statsforvalter", counted_from="response_due_at"),
-                    )
-                ),
+                Outcome(create=(CreateObligation(kind="respond_to_statsforvalter", counted_from="response_due_at"),)),
             ),
         ),
         TransitionSpec(

@@ -20,9 +20,7 @@ from aktivitetsplikt.engine.documents import (
 )
 
 Source = Literal["staff_observation", "pupil", "guardian", "other"]
-Kind = Literal[
-    "bullying", "violence", "discrimination", "harassment", "exclusion", "offensive_words", "other"
-]
+Kind = Literal["bullying", "violence", "discrimination", "harassment", "exclusion", "offensive_words", "other"]
 
 
 class Intervention(Document):
@@ -36,7 +34,7 @@ class Report(Document):
     """``report`` and ``reopen``: someone at school knows or suspects the pupil is not safe."""
 
     source: Source
-    occurred_at: PastInstant
+    occurred_at: CaseInstant  # a reopening cannot predate the case it reopens
     description: Text
     kinds: Annotated[list[Kind], Field(min_length=1)]
     pupils_involved: TextList = Field(default_factory=list)

@@ -15,8 +15,13 @@ import pytest
 CLI = [sys.executable, "-m", "aktivitetsplikt.engine.cli"]
 
 
-def run_cli(config: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-            check: int | None = 0) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    config: Path,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    check: int | None = 0,
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("AKTIVITETSPLIKT_")}
     full_env.update(env or {})
     result = subprocess.run(

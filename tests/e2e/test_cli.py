@@ -15,11 +15,35 @@ from tests.e2e.conftest import Cli, run_cli, write_doc
 pytestmark = pytest.mark.e2e
 
 CASE_KEYS = {
-    "id", "number", "workflow", "workflow_version", "school", "pupil", "state", "version", "serious",
-    "responsible", "opened_at", "closed_at", "obligations", "events", "allowed_triggers", "school_year",
+    "id",
+    "number",
+    "workflow",
+    "workflow_version",
+    "school",
+    "pupil",
+    "state",
+    "version",
+    "serious",
+    "responsible",
+    "opened_at",
+    "closed_at",
+    "obligations",
+    "events",
+    "allowed_triggers",
+    "school_year",
 }
-EVENT_KEYS = {"seq", "at", "occurred_at", "actor_id", "actor_role", "trigger", "from_state", "to_state",
-              "document", "hash"}
+EVENT_KEYS = {
+    "seq",
+    "at",
+    "occurred_at",
+    "actor_id",
+    "actor_role",
+    "trigger",
+    "from_state",
+    "to_state",
+    "document",
+    "hash",
+}
 OBLIGATION_KEYS = {"kind", "due_at", "satisfied_at", "escalation_level", "overdue"}
 
 
@@ -32,18 +56,58 @@ def ahead(**delta: float) -> str:
 
 
 def report(cli: Cli, tmp_path: Path, **overrides: Any) -> dict[str, Any]:
-    doc = {"source": "pupil", "occurred_at": ago(hours=3), "description": "Hemmelig fritekst om eleven.",
-           "kinds": ["bullying"]} | overrides
-    result = cli("case", "report", "--workflow", "aktivitetsplikt", "--school", "hellerud",
-                 "--pupil", "elev-4711", "--doc", write_doc(tmp_path, "report", doc),
-                 "--actor-id", "t-17", "--actor-role", "staff", "--json")
+    doc = {
+        "source": "pupil",
+        "occurred_at": ago(hours=3),
+        "description": "Hemmelig fritekst om eleven.",
+        "kinds": ["bullying"],
+    } | overrides
+    result = cli(
+        "case",
+        "report",
+        "--workflow",
+        "aktivitetsplikt",
+        "--school",
+        "hellerud",
+        "--pupil",
+        "elev-4711",
+        "--doc",
+        write_doc(tmp_path, "report", doc),
+        "--actor-id",
+        "t-17",
+        "--actor-role",
+        "staff",
+        "--json",
+    )
     return json.loads(result.stdout)
 
 
-def fire(cli: Cli, case: str, trigger: str, doc: dict[str, Any], actor: str, role: str,
-         *extra: str, check: int | None = 0) -> Any:
-    return cli("case", "fire", case, trigger, "--doc", "-", "--actor-id", actor, "--actor-role", role,
-               "--json", *extra, stdin=json.dumps(doc), check=check)
+def fire(
+    cli: Cli,
+    case: str,
+    trigger: str,
+    doc: dict[str, Any],
+    actor: str,
+    role: str,
+    *extra: str,
+    check: int | None = 0,
+) -> Any:
+    return cli(
+        "case",
+        "fire",
+        case,
+        trigger,
+        "--doc",
+        "-",
+        "--actor-id",
+        actor,
+        "--actor-role",
+        role,
+        "--json",
+        *extra,
+        stdin=json.dumps(doc),
+        check=check,
+    )
 
 
 def heard(safe: bool) -> dict[str, Any]:
@@ -57,23 +121,71 @@ class TestHappyPath:
         assert CASE_KEYS == set(case)
         assert "reported" == case["state"]
         number = case["number"]
-        fire(cli, number, "notify_principal", {"notified_at": ago(hours=2), "channel": "muntlig",
-                                               "summary": "Melding."}, "t-17", "staff")
-        fire(cli, number, "start_investigation", {"responsible": "t-18", "plan": "Samtaler."}, "rektor", "principal")
-        fire(cli, number, "conclude_investigation", {"pupil_heard": heard(False), "others_heard": ["lærer"],
-             "findings": "Funn.", "conclusion": "measures_needed"}, "t-18", "case_handler")
-        fire(cli, number, "adopt_plan", {"problem": "Problem.", "measures": [{"description": "Tiltak",
-             "when": "Daglig", "responsible": "t-18"}], "evaluation_at": ahead(days=14),
-             "pupil_participation": "Eleven deltok."}, "t-18", "case_handler")
-        done = json.loads(fire(cli, case["id"], "close", {"reason": "Trygg.", "pupil_heard": heard(True)},
-                               "rektor", "principal").stdout)
+        fire(
+            cli,
+            number,
+            "notify_principal",
+            {"notified_at": ago(hours=2), "channel": "muntlig", "summary": "Melding."},
+            "t-17",
+            "staff",
+        )
+        fire(
+            cli,
+            number,
+            "start_investigation",
+            {"responsible": "t-18", "plan": "Samtaler."},
+            "rektor",
+            "principal",
+        )
+        fire(
+            cli,
+            number,
+            "conclude_investigation",
+            {
+                "pupil_heard": heard(False),
+                "others_heard": ["lærer"],
+                "findings": "Funn.",
+                "conclusion": "measures_needed",
+            },
+            "t-18",
+            "case_handler",
+        )
+        fire(
+            cli,
+            number,
+            "adopt_plan",
+            {
+                "problem": "Problem.",
+                "measures": [{"description": "Tiltak", "when": "Daglig", "responsible": "t-18"}],
+                "evaluation_at": ahead(days=14),
+                "pupil_participation": "Eleven deltok.",
+            },
+            "t-18",
+            "case_handler",
+        )
+        done = json.loads(
+            fire(
+                cli,
+                case["id"],
+                "close",
+                {"reason": "Trygg.", "pupil_heard": heard(True)},
+                "rektor",
+                "principal",
+            ).stdout
+        )
         assert "closed" == done["state"]
         assert 6 == done["version"]
         assert EVENT_KEYS == set(done["events"][0])
         assert OBLIGATION_KEYS == set(done["obligations"][0])
         assert all(o["satisfied_at"] for o in done["obligations"])
-        assert ["report", "notify_principal", "start_investigation", "conclude_investigation", "adopt_plan",
-                "close"] == [e["trigger"] for e in done["events"]]
+        assert [
+            "report",
+            "notify_principal",
+            "start_investigation",
+            "conclude_investigation",
+            "adopt_plan",
+            "close",
+        ] == [e["trigger"] for e in done["events"]]
 
         shown = cli("case", "show", number)
         assert "Avsluttet" in shown.stdout
@@ -98,7 +210,9 @@ class TestRefusals:
     def test_documentation_missing(self, cli: Cli, tmp_path: Path) -> None:
         """A bad document exits 1 with every bad field in the JSON refusal, and changes nothing."""
         case = report(cli, tmp_path)
-        result = fire(cli, case["id"], "notify_principal", {"channel": "", "extra": 1}, "t-17", "staff", check=1)
+        result = fire(
+            cli, case["id"], "notify_principal", {"channel": "", "extra": 1}, "t-17", "staff", check=1
+        )
         refusal = json.loads(result.stderr)
         assert "DocumentationMissing" == refusal["error"]
         assert {"notified_at", "channel", "summary", "extra"} == {f["field"] for f in refusal["fields"]}
@@ -117,10 +231,28 @@ class TestRefusals:
     def test_not_permitted_plain_text(self, cli: Cli, tmp_path: Path) -> None:
         """A role that may not fire a trigger is refused in one sentence, without a traceback."""
         case = report(cli, tmp_path)
-        fire(cli, case["id"], "notify_principal", {"notified_at": ago(hours=2), "channel": "muntlig",
-                                                   "summary": "Melding."}, "t-17", "staff")
-        result = cli("case", "fire", case["id"], "start_investigation", "--doc", "-", "--actor-id", "t-17",
-                     "--actor-role", "staff", stdin=json.dumps({"responsible": "t-18", "plan": "x"}), check=1)
+        fire(
+            cli,
+            case["id"],
+            "notify_principal",
+            {"notified_at": ago(hours=2), "channel": "muntlig", "summary": "Melding."},
+            "t-17",
+            "staff",
+        )
+        result = cli(
+            "case",
+            "fire",
+            case["id"],
+            "start_investigation",
+            "--doc",
+            "-",
+            "--actor-id",
+            "t-17",
+            "--actor-role",
+            "staff",
+            stdin=json.dumps({"responsible": "t-18", "plan": "x"}),
+            check=1,
+        )
         assert result.stderr.startswith("Avvist: Only the principal")
         assert "Traceback" not in result.stderr
 
@@ -132,22 +264,66 @@ class TestRefusals:
     def test_stale_version_exit_4(self, cli: Cli, tmp_path: Path) -> None:
         """--expected-version that is stale exits 4."""
         case = report(cli, tmp_path)
-        result = fire(cli, case["id"], "add_note", {"text": "Samtale."}, "t-17", "staff",
-                      "--expected-version", "7", check=4)
+        result = fire(
+            cli,
+            case["id"],
+            "add_note",
+            {"text": "Samtale."},
+            "t-17",
+            "staff",
+            "--expected-version",
+            "7",
+            check=4,
+        )
         assert "ConcurrencyConflict" == json.loads(result.stderr)["error"]
 
     def test_usage_errors_exit_2(self, cli: Cli, tmp_path: Path) -> None:
         """A missing file, invalid JSON and a missing option are usage errors (exit 2)."""
         case = report(cli, tmp_path)
-        missing = cli("case", "fire", case["id"], "add_note", "--doc", str(tmp_path / "nope.json"),
-                      "--actor-id", "t-17", "--actor-role", "staff", check=2)
+        missing = cli(
+            "case",
+            "fire",
+            case["id"],
+            "add_note",
+            "--doc",
+            str(tmp_path / "nope.json"),
+            "--actor-id",
+            "t-17",
+            "--actor-role",
+            "staff",
+            check=2,
+        )
         assert "Cannot read the documentation file" in missing.stderr
-        broken = cli("case", "fire", case["id"], "add_note", "--doc", "-", "--actor-id", "t-17",
-                     "--actor-role", "staff", stdin="{not json", check=2)
+        broken = cli(
+            "case",
+            "fire",
+            case["id"],
+            "add_note",
+            "--doc",
+            "-",
+            "--actor-id",
+            "t-17",
+            "--actor-role",
+            "staff",
+            stdin="{not json",
+            check=2,
+        )
         assert "not valid JSON" in broken.stderr
         cli("case", "fire", case["id"], "add_note", "--doc", "-", stdin="{}", check=2)
-        bad_role = cli("case", "fire", case["id"], "add_note", "--doc", "-", "--actor-id", "t-17",
-                       "--actor-role", "janitor", stdin="{}", check=2)
+        bad_role = cli(
+            "case",
+            "fire",
+            case["id"],
+            "add_note",
+            "--doc",
+            "-",
+            "--actor-id",
+            "t-17",
+            "--actor-role",
+            "janitor",
+            stdin="{}",
+            check=2,
+        )
         assert "Unknown role 'janitor'" in bad_role.stderr
 
     def test_config_and_schema_problems_exit_5(self, config_file: Path, tmp_path: Path) -> None:
@@ -167,7 +343,9 @@ class TestRefusals:
         db.commit()
         db.close()
         result = cli("case", "verify", case["id"], "--json", check=1)
-        assert {"intact": False, "broken_at": 1} == {k: json.loads(result.stdout)[k] for k in ("intact", "broken_at")}
+        assert {"intact": False, "broken_at": 1} == {
+            k: json.loads(result.stdout)[k] for k in ("intact", "broken_at")
+        }
 
 
 class TestDeadlines:
@@ -184,8 +362,14 @@ class TestDeadlines:
     def test_outbox_and_dispatch(self, cli: Cli, tmp_path: Path) -> None:
         """The principal's notice waits in the outbox, is sent by dispatch (console), never shows free text."""
         case = report(cli, tmp_path)
-        fire(cli, case["id"], "notify_principal", {"notified_at": ago(hours=2), "channel": "muntlig",
-                                                   "summary": "Melding."}, "t-17", "staff")
+        fire(
+            cli,
+            case["id"],
+            "notify_principal",
+            {"notified_at": ago(hours=2), "channel": "muntlig", "summary": "Melding."},
+            "t-17",
+            "staff",
+        )
         pending = json.loads(cli("outbox", "--json").stdout)
         assert [("notice", "principal", "rektor@hellerud.example", "pending")] == [
             (m["kind"], m["recipient_role"], m["address"], m["status"]) for m in pending

@@ -27,8 +27,13 @@ class TestLadderAcrossHolidayWeek:
     def test_each_level_at_its_school_day_instant(self, engine: Engine, clock: FixedClock) -> None:
         """Reminder, escalation and school-owner step come at the right instants, each exactly once."""
         clock.set(REPORTED)
-        case = engine.report(workflow="aktivitetsplikt", school="hellerud", pupil="elev-1",
-                             document=report_doc(occurred_at="2026-09-24T09:00"), actor=TEACHER)
+        case = engine.report(
+            workflow="aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-1",
+            document=report_doc(occurred_at="2026-09-24T09:00"),
+            actor=TEACHER,
+        )
         duty = case.obligations[0]
         assert (DUE, REMINDER) == (duty.due_at, duty.next_escalation_at)
 
@@ -56,22 +61,37 @@ class TestLadderAcrossHolidayWeek:
     def test_catch_up_after_downtime_takes_each_level_once(self, engine: Engine, clock: FixedClock) -> None:
         """A sweep a month late takes levels 1 and 2 once each and skips the stale reminder."""
         clock.set(REPORTED)
-        engine.report(workflow="aktivitetsplikt", school="hellerud", pupil="elev-1",
-                      document=report_doc(occurred_at="2026-09-24T09:00"), actor=TEACHER)
-        late = datetime(2026, 10, 26, 12, 0, tzinfo=UTC)
-        assert [("notify_principal", 1, ("reporter", "principal")), ("notify_principal", 2, ("school_owner",))] == (
-            sweep_at(engine, clock, late)
+        engine.report(
+            workflow="aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-1",
+            document=report_doc(occurred_at="2026-09-24T09:00"),
+            actor=TEACHER,
         )
+        late = datetime(2026, 10, 26, 12, 0, tzinfo=UTC)
+        assert [
+            ("notify_principal", 1, ("reporter", "principal")),
+            ("notify_principal", 2, ("school_owner",)),
+        ] == (sweep_at(engine, clock, late))
         assert [] == sweep_at(engine, clock, late)
 
     def test_a_satisfied_duty_stops_escalating(self, engine: Engine, clock: FixedClock) -> None:
         """Once the principal is notified, the notify_principal ladder stops."""
         clock.set(REPORTED)
-        case = engine.report(workflow="aktivitetsplikt", school="hellerud", pupil="elev-1",
-                             document=report_doc(occurred_at="2026-09-24T09:00"), actor=TEACHER)
+        case = engine.report(
+            workflow="aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-1",
+            document=report_doc(occurred_at="2026-09-24T09:00"),
+            actor=TEACHER,
+        )
         sweep_at(engine, clock, REMINDER)
-        engine.fire(case.id, "notify_principal",
-                    {"notified_at": "2026-09-24T23:30", "channel": "muntlig", "summary": "Melding."}, TEACHER)
+        engine.fire(
+            case.id,
+            "notify_principal",
+            {"notified_at": "2026-09-24T23:30", "channel": "muntlig", "summary": "Melding."},
+            TEACHER,
+        )
         steps = sweep_at(engine, clock, OWNER_STEP)
         assert ["start_investigation"] == sorted({s[0] for s in steps})
 
@@ -80,10 +100,19 @@ class TestLadderAcrossHolidayWeek:
     ) -> None:
         """When the principal holds the duty, the deadline step already tells the school owner."""
         clock.set(REPORTED)
-        case = engine.report(workflow="aktivitetsplikt", school="hellerud", pupil="elev-1",
-                             document=report_doc(occurred_at="2026-09-24T09:00"), actor=TEACHER)
-        engine.fire(case.id, "notify_principal",
-                    {"notified_at": "2026-09-24T09:30", "channel": "muntlig", "summary": "Melding."}, TEACHER)
+        case = engine.report(
+            workflow="aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-1",
+            document=report_doc(occurred_at="2026-09-24T09:00"),
+            actor=TEACHER,
+        )
+        engine.fire(
+            case.id,
+            "notify_principal",
+            {"notified_at": "2026-09-24T09:30", "channel": "muntlig", "summary": "Melding."},
+            TEACHER,
+        )
         steps = sweep_at(engine, clock, datetime(2026, 10, 7, 12, 0, tzinfo=UTC))
         assert ("start_investigation", 1, ("principal", "school_owner")) in steps
 
@@ -93,13 +122,21 @@ class TestAccusedLeadership:
         """§ 12-5 with an accused leadership: every notice and escalation avoids the principal."""
         clock.set(REPORTED)
         case = engine.report(
-            workflow="skjerpa_aktivitetsplikt", school="hellerud", pupil="elev-2", actor=TEACHER,
-            document=report_doc(occurred_at="2026-09-24T09:00", accused_staff="rektor",
-                                accused_is_leadership=True),
+            workflow="skjerpa_aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-2",
+            actor=TEACHER,
+            document=report_doc(
+                occurred_at="2026-09-24T09:00", accused_staff="rektor", accused_is_leadership=True
+            ),
         )
         sweep_at(engine, clock, datetime(2026, 9, 24, 12, 0, tzinfo=UTC))
-        engine.fire(case.id, "notify_principal",
-                    {"notified_at": "2026-09-24T13:00", "channel": "e-post", "summary": "Varsel."}, TEACHER)
+        engine.fire(
+            case.id,
+            "notify_principal",
+            {"notified_at": "2026-09-24T13:00", "channel": "e-post", "summary": "Varsel."},
+            TEACHER,
+        )
         sweep_at(engine, clock, datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
         addresses = {address for _, _, address in messages(engine)}
         assert "rektor@hellerud.example" not in addresses
@@ -112,11 +149,19 @@ class TestAccusedLeadership:
         """§ 12-5 about an ordinary employee: the principal gets the notice as usual."""
         clock.set(REPORTED)
         case = engine.report(
-            workflow="skjerpa_aktivitetsplikt", school="hellerud", pupil="elev-2", actor=TEACHER,
-            document=report_doc(occurred_at="2026-09-24T09:00", accused_staff="t-20",
-                                accused_is_leadership=False),
+            workflow="skjerpa_aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-2",
+            actor=TEACHER,
+            document=report_doc(
+                occurred_at="2026-09-24T09:00", accused_staff="t-20", accused_is_leadership=False
+            ),
         )
-        engine.fire(case.id, "notify_principal",
-                    {"notified_at": "2026-09-24T09:30", "channel": "muntlig", "summary": "Varsel."}, TEACHER)
+        engine.fire(
+            case.id,
+            "notify_principal",
+            {"notified_at": "2026-09-24T09:30", "channel": "muntlig", "summary": "Varsel."},
+            TEACHER,
+        )
         assert [("notice", None, "rektor@hellerud.example")] == messages(engine)
         engine.fire(case.id, "start_investigation", {"responsible": "t-18", "plan": "Samtaler."}, PRINCIPAL)
