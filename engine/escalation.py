@@ -152,7 +152,7 @@ class Escalator:
         payload = notice_payload(spec, updated, TRIGGER, [duty], self.settings.school(case.school).name)
         payload.pop("trigger", None)
         payload.pop("trigger_label", None)
-        payload |= {"level": level, "overdue": duty.due_at <= now}
+        payload |= {"level": level, "overdue": duty.due_at <= now, "recipients": list(roles)}
         addressed: dict[str, str] = {}
         for role in roles:
             for address in self.directory.addresses(updated, role):

@@ -207,7 +207,7 @@ class TestRendering:
         subject, body = renderer.render(journey.one("escalation", 1, "principal"))
         assert f"Sak {journey.number}: frist for «Starte undersøkelse» har gått ut" == subject
         assert f"har gått ut,\nog plikten er ikke oppfylt. Fristen var {DUE}." in body
-        assert "Varselet går til den som har ansvaret for plikten og til rektor." in body
+        assert "Også varslet om dette: skoleeier.\n" in body  # the principal held the duty (spec section 5)
         assert "skoleeier" not in subject
 
     def test_escalation_level_2(self, journey: Journey, renderer: Renderer) -> None:

@@ -1,0 +1,90 @@
+"""The webhook channel: a signed JSON POST per message, for other school tools."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import httpx
+
+from aktivitetsplikt.engine.errors import ConfigError
+from aktivitetsplikt.engine.model import OutboxMessage
+from aktivitetsplikt.engine.settings import Settings
+from aktivitetsplikt.notifiers.errors import DeliveryError
+from aktivitetsplikt.notifiers.render import Renderer
+
+__all__ = ["SIGNATURE_HEADER", "WebhookNotifier", "sign"]
+
+TIMEOUT = 10.0
+SIGNATURE_HEADER = "X-Aktivitetsplikt-Signature"
+SECRET_ENV = "AKTIVITETSPLIKT_NOTIFIERS__WEBHOOK__SECRET"
+
+
+def sign(secret: bytes, body: bytes) -> str:
+    """The signature header value: ``sha256=`` and the hex HMAC-SHA256 of the exact body bytes."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+class WebhookNotifier:
+    """POSTs ``{"id", "kind", "level", "obligation", "recipient_role", "address", "case", "subject", "text"}``
+    to ``[notifiers.webhook] url``. ``case`` is the payload the engine wrote (identifiers, stages and
+    deadlines only). The receiver checks the signature header against the shared secret and may use the
+    ``Idempotency-Key`` (the message id) to drop a message the dispatcher sent twice.
+    """
+
+    def __init__(
+        self, settings: Settings, client: httpx.Client | None = None, renderer: Renderer | None = None
+    ) -> None:
+        config = settings.notifiers.webhook
+        if config.url is None:
+            msg = "The webhook channel needs a url; set url in [notifiers.webhook]."
+            raise ConfigError(msg)
+        if config.secret is None or not config.secret.get_secret_value():
+            msg = f"The webhook channel needs a signing secret; set the environment variable {SECRET_ENV}."
+            raise ConfigError(msg)
+        self.url = config.url
+        self._secret = config.secret.get_secret_value().encode("utf-8")
+        self.renderer = renderer if renderer is not None else Renderer(settings)
+        self._owns_client = client is None
+        self.client = client if client is not None else httpx.Client(timeout=TIMEOUT)
+
+    def body(self, message: OutboxMessage) -> bytes:
+        """The exact bytes that are signed and sent."""
+        subject, text = self.renderer.render(message)
+        document: dict[str, Any] = {
+            "id": message.id,
+            "kind": message.kind,
+            "level": message.level,
+            "obligation": message.obligation,
+            "recipient_role": message.recipient_role,
+            "address": message.address,
+            "case": message.payload,
+            "subject": subject,
+            "text": text,
+        }
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def send(self, message: OutboxMessage) -> None:
+        body = self.body(message)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            SIGNATURE_HEADER: sign(self._secret, body),
+            "Idempotency-Key": message.id,
+        }
+        try:
+            response = self.client.post(self.url, content=body, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            cause = f"{type(exc).__name__}: {exc}"
+            msg = f"The webhook {self.url} could not be reached for message {message.id} ({cause})."
+            raise DeliveryError(msg) from exc
+        if not response.is_success:
+            status = response.status_code
+            msg = f"The webhook {self.url} answered HTTP {status} to message {message.id}; it was not taken."
+            raise DeliveryError(msg)
+
+    def close(self) -> None:
+        """Close the HTTP client, if this notifier created it."""
+        if self._owns_client:
+            self.client.close()
