@@ -182,6 +182,49 @@ def db_upgrade(as_json: JsonOption = False) -> None:
     _run(as_json, work)
 
 
+# --- cases ----------------------------------------------------------------------------------------------
+
+
+@app.command("cases")
+def cases(
+    school: Annotated[str | None, typer.Option("--school", help="Only this school (its id in the config).")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Only cases in this state, e.g. planning.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a deadline that has passed.")] = False,
+    stuck: Annotated[
+        bool, typer.Option("--stuck", help="Only cases escalated to the school owner and still not acted on.")
+    ] = False,
+    include_closed: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, most urgent first.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """List cases, the most urgent first: overdue deadlines at the top, by how late they are."""
+    engine = _engine(as_json)
+
+    def work() -> None:
+        found = engine.list_cases(
+            school=school,
+            state=state,
+            overdue=overdue,
+            stuck=stuck,
+            open_only=not include_closed and state is None,
+            by_urgency=True,
+            limit=limit,
+        )
+        if as_json:
+            _print_json([_without_events(engine.case_json(c)) for c in found])
+            return
+        from aktivitetsplikt.engine import views
+
+        views.print_cases(engine, found, limit=limit, stuck=stuck)
+
+    _run(as_json, work)
+
+
+def _without_events(case: dict[str, Any]) -> dict[str, Any]:
+    case.pop("events", None)
+    return case
+
+
 # --- case -----------------------------------------------------------------------------------------------
 
 

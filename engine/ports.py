@@ -43,6 +43,10 @@ class CaseQuery:
     """Only cases with a duty whose deadline has passed at this instant."""
     stuck: bool = False
     """Only cases with a duty that has escalated past the last level."""
+    open_only: bool = False
+    """Only cases that are not in a final state."""
+    by_urgency: bool = False
+    """Most urgent first: the earliest open deadline, then the case number; cases with no open duty last."""
     limit: int | None = None
 
 

@@ -181,15 +181,20 @@ class Engine:
         school_year: str | None = None,
         overdue: bool = False,
         stuck: bool = False,
+        open_only: bool = False,
+        by_urgency: bool = False,
         limit: int | None = None,
     ) -> list[Case]:
-        """Cases matching every filter given; ``overdue``: a duty past its deadline now."""
+        """Cases matching every filter given; ``overdue``: a duty past its deadline now; ``stuck``: a duty
+        escalated to the school owner and still not met; ``by_urgency``: earliest open deadline first."""
         query = CaseQuery(
             school=school,
             state=state,
             school_year=school_year,
             overdue_at=self.clock.now() if overdue else None,
             stuck=stuck,
+            open_only=open_only,
+            by_urgency=by_urgency,
             limit=limit,
         )
         with self.uow() as uow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -10,17 +10,28 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.escalation import QueuedStep
-    from aktivitetsplikt.engine.model import Case, OutboxMessage
+    from aktivitetsplikt.engine.model import Case, Obligation, OutboxMessage
     from aktivitetsplikt.engine.service import Engine
     from aktivitetsplikt.engine.spec import WorkflowSpec
 
-console = Console(highlight=False, soft_wrap=True)
+console = Console(highlight=False)
+if not console.is_terminal:
+    # Piped or captured output gets room for the whole table rather than rich's 80 columns.
+    console = Console(highlight=False, width=160)
 
 
 def when(engine: Engine, instant: datetime | None) -> str:
     if instant is None:
         return "-"
     return engine.decider.calendar.local(instant).strftime("%d.%m.%Y %H:%M")
+
+
+def deadline(engine: Engine, instant: datetime) -> str:
+    """A deadline for people: one at 00:00 is the end of the day before, written 24:00."""
+    local = engine.decider.calendar.local(instant)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return (local - timedelta(days=1)).strftime("%d.%m.%Y 24:00")
+    return local.strftime("%d.%m.%Y %H:%M")
 
 
 def print_case(engine: Engine, case: Case, header: str | None = None) -> None:
@@ -57,7 +68,7 @@ def print_case(engine: Engine, case: Case, header: str | None = None) -> None:
         else:
             status = "åpen"
         level = "-" if duty.escalation_level is None else f"nivå {duty.escalation_level}"
-        duties.add_row(spec.obligation(duty.kind).label, when(engine, duty.due_at), status, level)
+        duties.add_row(spec.obligation(duty.kind).label, deadline(engine, duty.due_at), status, level)
     console.print(duties)
 
     timeline = Table(title="Tidslinje", title_justify="left")
@@ -158,3 +169,52 @@ def print_outbox(engine: Engine, messages: list[OutboxMessage]) -> None:
             (m.last_error or "")[:60],
         )
     console.print(table)
+
+
+def _next_duty(engine: Engine, case: Case) -> Obligation | None:
+    open_duties = case.open_obligations()
+    return min(open_duties, key=lambda o: o.due_at) if open_duties else None
+
+
+def late_days(engine: Engine, duty: Obligation) -> int:
+    return engine.decider.calendar.school_days_late(duty.due_at, engine.clock.now())
+
+
+def print_cases(engine: Engine, cases: list[Case], *, limit: int, stuck: bool = False) -> None:
+    now = engine.clock.now()
+    title = "Saker som står fast (meldt til skoleeier, ikke fulgt opp)" if stuck else "Saker, mest hastende først"
+    if not cases:
+        console.print(f"{title}: ingen per {when(engine, now)}.")
+        return
+    table = Table(title=f"{title} per {when(engine, now)}", title_justify="left")
+    for column in ("Sak", "Skole", "Type", "Status", "Neste plikt", "Frist", "Forsinket", "Eskalert", "Ansvarlig"):
+        table.add_column(column)
+    for case in cases:
+        spec = engine.registry.spec(case.workflow, case.workflow_version)
+        duty = _next_duty(engine, case)
+        school = engine.settings.schools.get(case.school)
+        if duty is None:
+            duty_label, due, late, level = "-", "-", "", "-"
+        else:
+            duty_label, due = spec.obligation(duty.kind).label, deadline(engine, duty.due_at)
+            days = late_days(engine, duty)
+            late = (
+                (f"[bold red]{days} skoledager[/]" if days != 1 else "[bold red]1 skoledag[/]")
+                if duty.overdue(now)
+                else ""
+            )
+            level = "-" if duty.escalation_level is None else f"nivå {duty.escalation_level}"
+        table.add_row(
+            case.number,
+            school.name if school else case.school,
+            "§ 12-5" if case.workflow == "skjerpa_aktivitetsplikt" else "§ 12-4",
+            spec.state(case.state).label,
+            duty_label,
+            due,
+            late,
+            level,
+            case.responsible or "-",
+        )
+    console.print(table)
+    if len(cases) >= limit:
+        console.print(f"Viser de {limit} mest hastende; bruk --limit for flere.")

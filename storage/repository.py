@@ -279,7 +279,20 @@ class SqlAlchemyCaseRepository:
             stmt = stmt.where(exists().where(open_duty, ObligationRow.due_at <= query.overdue_at))
         if query.stuck:
             stmt = stmt.where(exists().where(open_duty, ObligationRow.escalation_level >= STUCK_LEVEL))
-        stmt = stmt.order_by(CaseRow.opened_at, CaseRow.number)
+        if query.open_only:
+            stmt = stmt.where(CaseRow.closed_at.is_(None))
+        if query.by_urgency:
+            earliest = (
+                select(ObligationRow.case_id, func.min(ObligationRow.due_at).label("next_due"))
+                .where(ObligationRow.satisfied_at.is_(None))
+                .group_by(ObligationRow.case_id)
+                .subquery()
+            )
+            stmt = stmt.outerjoin(earliest, earliest.c.case_id == CaseRow.id).order_by(
+                earliest.c.next_due.asc().nulls_last(), CaseRow.number
+            )
+        else:
+            stmt = stmt.order_by(CaseRow.opened_at, CaseRow.number)
         if query.limit is not None:
             stmt = stmt.limit(query.limit)
         return stmt

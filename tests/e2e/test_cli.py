@@ -380,3 +380,34 @@ class TestDeadlines:
         assert "elev-4711" not in sent.stdout + sent.stderr
         assert ["sent"] == [m["status"] for m in json.loads(cli("outbox", "--json").stdout)]
         assert [] == json.loads(cli("outbox", "--failed", "--json").stdout)
+
+
+class TestCases:
+    def test_most_urgent_first_with_filters(self, cli: Cli, tmp_path: Path) -> None:
+        """cases lists overdue first; --overdue and --stuck narrow it; JSON has the case shape without events."""
+        fresh = report(cli, tmp_path)
+        late = report(cli, tmp_path, occurred_at=ago(days=12))
+        listed = json.loads(cli("cases", "--json").stdout)
+        assert [late["number"], fresh["number"]] == [c["number"] for c in listed]
+        assert CASE_KEYS - {"events"} == set(listed[0])
+        assert [late["number"]] == [c["number"] for c in json.loads(cli("cases", "--overdue", "--json").stdout)]
+        assert [] == json.loads(cli("cases", "--stuck", "--json").stdout)
+        cli("sweep")
+        stuck = json.loads(cli("cases", "--stuck", "--json").stdout)
+        assert [late["number"]] == [c["number"] for c in stuck]
+        table = cli("cases", "--stuck").stdout
+        assert late["number"] in table
+        assert "nivå 2" in table
+        assert "Varsle rektor" in table
+
+    def test_closed_cases_only_with_all(self, cli: Cli, tmp_path: Path) -> None:
+        """A closed case leaves the default list and comes back with --all and --state closed."""
+        case = report(cli, tmp_path)
+        fire(cli, case["id"], "notify_principal", {"notified_at": ago(hours=2), "channel": "muntlig",
+                                                   "summary": "Melding."}, "t-17", "staff")
+        fire(cli, case["id"], "start_investigation", {"responsible": "t-18", "plan": "Samtaler."}, "rektor", "principal")
+        fire(cli, case["id"], "conclude_investigation", {"pupil_heard": heard(True), "others_heard": [],
+             "findings": "Ingen funn.", "conclusion": "safe"}, "t-18", "case_handler")
+        assert [] == json.loads(cli("cases", "--json").stdout)
+        assert [case["number"]] == [c["number"] for c in json.loads(cli("cases", "--all", "--json").stdout)]
+        assert ["closed"] == [c["state"] for c in json.loads(cli("cases", "--state", "closed", "--json").stdout)]
