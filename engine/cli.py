@@ -469,6 +469,20 @@ def daemon() -> None:
     _run(False, work)
 
 
+@app.command("demo")
+def demo() -> None:
+    """A guided tour on a throwaway database: cases, a simulated clock, escalations, stuck cases."""
+    from aktivitetsplikt.engine import demo as tour
+    from aktivitetsplikt.engine.logs import configure_logging
+
+    configure_logging(level=logging.WARNING)
+
+    def work() -> None:
+        tour.run()
+
+    _run(False, work)
+
+
 # --- workflow -------------------------------------------------------------------------------------------
 
 
