@@ -8,7 +8,7 @@ from typing import Any
 import structlog
 
 from aktivitetsplikt.engine.chain import ChainVerdict, verify_chain
-from aktivitetsplikt.engine.decide import Decider, Decision
+from aktivitetsplikt.engine.decide import Decider, Decision, school_year_of
 from aktivitetsplikt.engine.dispatch import Dispatcher
 from aktivitetsplikt.engine.errors import ConcurrencyConflict, MessageNotFound
 from aktivitetsplikt.engine.escalation import Escalator, QueuedStep
@@ -53,8 +53,7 @@ class Engine:
         for _ in range(NUMBER_RETRIES):
             now = self.clock.now()
             with self.uow(write=True) as uow:
-                year_probe = self.decider.open_case(workflow, school, pupil, dict(document), actor, now, 0)
-                sequence = uow.cases.next_number(school, year_probe.case.school_year)
+                sequence = uow.cases.next_number(school, school_year_of(now, self.decider.calendar.tz))
                 decision = self.decider.open_case(workflow, school, pupil, dict(document), actor, now, sequence)
                 try:
                     uow.cases.add(decision)
