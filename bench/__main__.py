@@ -1,0 +1,110 @@
+"""``python -m bench [--quick] [--out FILE]``: measure every figure, print one table, write JSON.
+
+Each figure is a median of repeated runs after a warm-up (min and max printed too), and, where the
+target is relative, a ratio against a floor measured in the same run, so the numbers hold on a noisy
+machine. Large databases are built once and cached in the temp folder. PostgreSQL figures run when
+AKTIVITETSPLIKT_BENCH_PG_URL (or AKTIVITETSPLIKT_TEST_PG_URL) names a server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import uuid
+from pathlib import Path
+
+from bench import data, figures
+from bench.harness import Figure, table
+
+
+def _pg_database() -> str | None:
+    base = os.environ.get("AKTIVITETSPLIKT_BENCH_PG_URL") or os.environ.get("AKTIVITETSPLIKT_TEST_PG_URL")
+    if not base:
+        return None
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    name = f"akt_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg(url: str) -> None:
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def run(quick: bool, only: set[str] | None) -> list[Figure]:
+    data.quiet()
+    folder = figures.scratch()
+    results: list[Figure] = []
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
+    runs = 30 if quick else 200
+    if wanted("transition"):
+        results.append(
+            figures.transition(data.sqlite_url(folder / "transition.db"), folder / "t-sqlite", "SQLite file, WAL", runs)
+        )
+        pg = _pg_database()
+        if pg is not None:
+            try:
+                results.append(figures.transition(pg, folder / "t-pg", "PostgreSQL", runs))
+            finally:
+                _drop_pg(pg)
+    if wanted("sweep") or wanted("cli"):
+        base = figures.big_sqlite("open-100k")
+        if wanted("sweep"):
+            results.append(figures.idle_sweep(base, folder, 50 if quick else 200))
+            results.append(figures.due_sweep(base, folder, 3 if quick else 7))
+        if wanted("cli"):
+            results.extend(figures.cli_start(base, folder, 5 if quick else 15))
+    if wanted("audit"):
+        results.extend(figures.audit(folder, 3 if quick else 7))
+    if wanted("memory"):
+        results.append(figures.memory(folder, 20_000 if quick else 100_000))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and transitions (a smoke run)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["transition", "sweep", "audit", "cli", "memory"],
+        help="measure only these figures (repeatable)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench/results.json"), help="where to write JSON")
+    args = parser.parse_args()
+    results = run(args.quick, set(args.only) if args.only else None)
+    print(table(results))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {
+                "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+                "quick": args.quick,
+                "figures": [f.to_json() for f in results],
+            },
+            indent=2,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
+    print(f"\nJSON: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
