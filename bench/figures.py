@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine as DbEngine
@@ -138,7 +139,7 @@ def due_sweep(base: Path, folder: Path, runs: int, due: int = 1_000) -> Figure:
         db.dispose()
         floor_engine, _ = _prepared(base, folder, f"floor-{run % 2}", due)
         floor_db: DbEngine = floor_engine.uow.engine  # type: ignore[attr-defined]
-        floor = measure(lambda db=floor_db: _floor_sweep(db, clock.now(), rows, due), runs=1, warmup=0)
+        floor = measure(partial(_floor_sweep, floor_db, clock.now(), rows, due), runs=1, warmup=0)
         floor_db.dispose()
         if run:  # the first pair warms the file cache
             values.append(steps.median)
