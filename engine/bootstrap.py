@@ -58,11 +58,15 @@ def bootstrap(
     from aktivitetsplikt.storage.schema import check_schema
 
     db = open_database(settings)
-    if upgrade:
-        from aktivitetsplikt.storage.migrate import upgrade as upgrade_schema
+    try:
+        if upgrade:
+            from aktivitetsplikt.storage.migrate import upgrade as upgrade_schema
 
-        upgrade_schema(db)
-    check_schema(db)
+            upgrade_schema(db)
+        check_schema(db)
+    except BaseException:
+        db.dispose()  # a refused start leaves no connection open
+        raise
     return Engine(
         settings=settings,
         registry=registry or builtin_registry(),

@@ -7,6 +7,7 @@ own ``occurred_at``, is declared on the field type, so the rule travels with the
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,8 @@ from pydantic import (
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem
 
 OSLO = ZoneInfo("Europe/Oslo")
+MIN_YEAR, MAX_YEAR = 1900, 2200
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ValidationContext(BaseModel):
@@ -54,10 +57,20 @@ def _require_datetime_text(value: Any) -> Any:
 
 
 def _to_utc(value: datetime, info: ValidationInfo) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        msg = f"is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
+        raise ValueError(msg)
     if value.tzinfo is None:
         ctx = _context(info)
         value = value.replace(tzinfo=ctx.timezone if ctx else OSLO)
     return value.astimezone(UTC)
+
+
+def _printable(value: str) -> str:
+    if _CONTROL.search(value):
+        msg = "contains control characters; remove them"
+        raise ValueError(msg)
+    return value
 
 
 def _not_future(value: datetime, info: ValidationInfo) -> datetime:
@@ -84,8 +97,12 @@ PastInstant = Annotated[Instant, AfterValidator(_not_future)]
 CaseInstant = Annotated[PastInstant, AfterValidator(_not_before_case)]
 """A step of the case (``occurred_at``, ``notified_at``, ``held_at``): not in the future, not before the case."""
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-StaffRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), AfterValidator(_printable)
+]
+StaffRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_printable)
+]
 TextList = Annotated[list[Text], Field(max_length=200)]
 
 

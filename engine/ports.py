@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -104,10 +105,27 @@ class OutboxRepository(Protocol):
         ...
 
 
+class ReportRepository(Protocol):
+    """Cases read in bulk for the audit and the meeting agenda; never one query per case."""
+
+    def count_for_audit(self, school_year: str, school: str | None = None) -> int: ...
+
+    def cases_for_audit(self, school_year: str, school: str | None = None, batch: int = 500) -> Iterator[Case]:
+        """Every case of the school year (at one school), by number, with ``events`` and every duty loaded,
+        read ``batch`` cases at a time."""
+        ...
+
+    def agenda_cases(self, school: str | None, until: datetime, *, open_states: Sequence[str]) -> list[Case]:
+        """The cases in one of ``open_states`` (at one school), by number, each with only its open duties
+        due by ``until``; no events."""
+        ...
+
+
 class UnitOfWork(Protocol):
     cases: CaseRepository
     duties: DutyRepository
     outbox: OutboxRepository
+    reports: ReportRepository
 
     def __enter__(self) -> Self: ...
 

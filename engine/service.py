@@ -20,6 +20,11 @@ from aktivitetsplikt.engine.spec import WorkflowSpec
 
 log = structlog.get_logger(__name__)
 
+
+def _as_data(document: object) -> object:
+    """A copy of a mapping; anything else goes to validation as it is, to be refused there."""
+    return dict(document) if isinstance(document, Mapping) else document
+
 NUMBER_RETRIES = 5
 FIRE_RETRIES = 3
 
@@ -54,7 +59,7 @@ class Engine:
             now = self.clock.now()
             with self.uow(write=True) as uow:
                 sequence = uow.cases.next_number(school, school_year_of(now, self.decider.calendar.tz))
-                decision = self.decider.open_case(workflow, school, pupil, dict(document), actor, now, sequence)
+                decision = self.decider.open_case(workflow, school, pupil, _as_data(document), actor, now, sequence)
                 try:
                     uow.cases.add(decision)
                 except Exception as exc:
@@ -64,8 +69,8 @@ class Engine:
                 uow.commit()
             self._logged(decision)
             return decision.case
-        ref = f"new case at {school}"
-        raise ConcurrencyConflict(ref)
+        msg = f"Too many reports at school '{school}' at once took the next case number; report again."
+        raise ConcurrencyConflict(msg)
 
     def fire(
         self,
@@ -88,7 +93,7 @@ class Engine:
                     case = uow.cases.get(case_id)
                     if expected_version is not None and expected_version != case.version:
                         raise ConcurrencyConflict(case.number, expected_version, case.version)
-                    decision = self.decider.fire(case, trigger, dict(document), actor, now)
+                    decision = self.decider.fire(case, trigger, _as_data(document), actor, now)
                     uow.cases.save(decision, case.version)
                     uow.commit()
             except ConcurrencyConflict:

@@ -8,12 +8,13 @@ UPDATE per met duty. Either all of it lands or none of it does.
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, Select, and_, exists, func, insert, select, update
+from sqlalchemy import Engine, Select, and_, exists, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 from aktivitetsplikt.engine.model import Case, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.ports import CaseQuery
 from aktivitetsplikt.storage.database import IMMEDIATE
+from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
 STUCK_LEVEL = 2
@@ -185,6 +187,11 @@ class SqlAlchemyCaseRepository:
         return [event_from_row(r) for r in self.session.scalars(stmt)]
 
     def next_number(self, school: str, school_year: str) -> int:
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Writers opening cases at one school serialise on this lock until they commit, so max+1
+            # is never taken twice (SQLite already serialises writers with BEGIN IMMEDIATE).
+            key = zlib.crc32(f"aktivitetsplikt/{school}/{school_year}".encode())
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         stmt = select(func.max(CaseRow.sequence)).where(CaseRow.school == school, CaseRow.school_year == school_year)
         return int(self.session.scalar(stmt) or 0) + 1
 
@@ -221,6 +228,9 @@ class SqlAlchemyCaseRepository:
         try:
             self._write_step(decision)
         except IntegrityError as exc:
+            reason = str(exc.orig)
+            if "uq_case_events_case_seq" not in reason and "case_events.case_id, case_events.seq" not in reason:
+                raise  # not a race on the log: a real fault, not something to retry
             raise ConcurrencyConflict(case.number) from exc
 
     def _write_step(self, decision: Decision) -> None:
@@ -282,15 +292,14 @@ class SqlAlchemyCaseRepository:
         if query.open_only:
             stmt = stmt.where(CaseRow.closed_at.is_(None))
         if query.by_urgency:
+            # A correlated subquery per selected case (through ix_obligations_case), so a narrow filter
+            # such as --stuck never aggregates every open duty of a large database.
             earliest = (
-                select(ObligationRow.case_id, func.min(ObligationRow.due_at).label("next_due"))
-                .where(ObligationRow.satisfied_at.is_(None))
-                .group_by(ObligationRow.case_id)
-                .subquery()
+                select(func.min(ObligationRow.due_at))
+                .where(ObligationRow.case_id == CaseRow.id, ObligationRow.satisfied_at.is_(None))
+                .scalar_subquery()
             )
-            stmt = stmt.outerjoin(earliest, earliest.c.case_id == CaseRow.id).order_by(
-                earliest.c.next_due.asc().nulls_last(), CaseRow.number
-            )
+            stmt = stmt.order_by(earliest.asc().nulls_last(), CaseRow.number)
         else:
             stmt = stmt.order_by(CaseRow.opened_at, CaseRow.number)
         if query.limit is not None:
@@ -421,12 +430,14 @@ class SqlAlchemyUnitOfWork:
         self.cases: SqlAlchemyCaseRepository
         self.duties: SqlAlchemyDutyRepository
         self.outbox: SqlAlchemyOutboxRepository
+        self.reports: SqlAlchemyReportRepository
 
     def __enter__(self) -> Self:
         self.session = Session(self._bind, expire_on_commit=False, autoflush=False)
         self.cases = SqlAlchemyCaseRepository(self.session)
         self.duties = SqlAlchemyDutyRepository(self.session)
         self.outbox = SqlAlchemyOutboxRepository(self.session)
+        self.reports = SqlAlchemyReportRepository(self.session)
         return self
 
     def __exit__(

@@ -74,9 +74,11 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def engine(settings: Settings, clock: FixedClock) -> Engine:
+def engine(settings: Settings, clock: FixedClock) -> Iterator[Engine]:
     """An engine on a fresh SQLite file."""
-    return bootstrap(settings, clock=clock, upgrade=True)
+    built = bootstrap(settings, clock=clock, upgrade=True)
+    yield built
+    built.uow.engine.dispose()  # type: ignore[attr-defined]
 
 
 def _pg_admin_url() -> str | None:
@@ -113,8 +115,10 @@ def pg_settings(pg_url: str, config_file: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture
-def pg_engine(pg_settings: Settings, clock: FixedClock) -> Engine:
-    return bootstrap(pg_settings, clock=clock, upgrade=True)
+def pg_engine(pg_settings: Settings, clock: FixedClock) -> Iterator[Engine]:
+    built = bootstrap(pg_settings, clock=clock, upgrade=True)
+    yield built
+    built.uow.engine.dispose()  # type: ignore[attr-defined]
 
 
 # --- actors and documents ----------------------------------------------------------------------------
