@@ -12,6 +12,7 @@ since duties and messages are claimed with ``FOR UPDATE SKIP LOCKED``.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import threading
@@ -55,6 +56,25 @@ def sqlite_lock(url: str) -> IO[str] | None:
     return handle
 
 
+class _ToStructlog(logging.Handler):
+    """Hands APScheduler's standard-library records (e.g. "skipped: maximum number of running instances
+    reached" while a long dispatch runs) to structlog, so stderr stays one JSON object a line. Printed by
+    logging itself they were plain text, and could even land inside a structlog line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        details = {"error": f"{type(error).__name__}: {error}"} if error is not None else {}
+        log.log(record.levelno, "scheduler_said", logger=record.name, message=record.getMessage(), **details)
+
+
+def _scheduler_logs_to_structlog() -> None:
+    scheduler_log = logging.getLogger("apscheduler")
+    scheduler_log.setLevel(logging.WARNING)
+    scheduler_log.propagate = False
+    if not any(isinstance(h, _ToStructlog) for h in scheduler_log.handlers):
+        scheduler_log.addHandler(_ToStructlog())
+
+
 def guarded(name: str, job: Callable[[], Any]) -> Callable[[], None]:
     """Run a job; log and swallow its failure so the next run tries again."""
 
@@ -62,7 +82,7 @@ def guarded(name: str, job: Callable[[], Any]) -> Callable[[], None]:
         try:
             result = job()
         except Exception as exc:
-            log.error(f"{name}_failed", error=type(exc).__name__, detail=str(exc).splitlines()[0][:300])
+            log.error(f"{name}_failed", error=type(exc).__name__, detail=(str(exc).splitlines() or [""])[0][:300])
             return
         summary = result.to_json() if hasattr(result, "to_json") else {"steps": len(result or [])}
         if any(summary.values()):
@@ -114,6 +134,7 @@ class Daemon:
             misfire_grace_time=max(int(dispatch_every), 1),
         )
         self._scheduler = scheduler
+        _scheduler_logs_to_structlog()
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         log.info(

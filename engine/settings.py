@@ -83,8 +83,9 @@ class DaemonSettings(_Section):
     max_attempts: int = Field(default=8, ge=1)
     """Delivery attempts per message before it is parked as failed."""
     claim_lease: Duration = Duration(5, "m")
-    """How long a dispatcher holds the messages it claimed before another may retry them (a crashed
-    daemon's claims expire after this)."""
+    """How long a dispatcher holds the messages it claimed before another may retry them (a crashed or
+    stopped daemon's unsent claims wait this long). A dispatcher claims only what its recent pace sends
+    in a quarter of the lease, and stops using a claim when half of it has gone."""
     batch_size: int = Field(default=200, ge=1, le=10_000)
     """Duties or messages claimed per database transaction."""
 

@@ -210,9 +210,7 @@ class TestRefusals:
     def test_documentation_missing(self, cli: Cli, tmp_path: Path) -> None:
         """A bad document exits 1 with every bad field in the JSON refusal, and changes nothing."""
         case = report(cli, tmp_path)
-        result = fire(
-            cli, case["id"], "notify_principal", {"channel": "", "extra": 1}, "t-17", "staff", check=1
-        )
+        result = fire(cli, case["id"], "notify_principal", {"channel": "", "extra": 1}, "t-17", "staff", check=1)
         refusal = json.loads(result.stderr)
         assert "DocumentationMissing" == refusal["error"]
         assert {"notified_at", "channel", "summary", "extra"} == {f["field"] for f in refusal["fields"]}
@@ -343,9 +341,7 @@ class TestRefusals:
         db.commit()
         db.close()
         result = cli("case", "verify", case["id"], "--json", check=1)
-        assert {"intact": False, "broken_at": 1} == {
-            k: json.loads(result.stdout)[k] for k in ("intact", "broken_at")
-        }
+        assert {"intact": False, "broken_at": 1} == {k: json.loads(result.stdout)[k] for k in ("intact", "broken_at")}
 
 
 class TestDeadlines:
@@ -403,11 +399,25 @@ class TestCases:
     def test_closed_cases_only_with_all(self, cli: Cli, tmp_path: Path) -> None:
         """A closed case leaves the default list and comes back with --all and --state closed."""
         case = report(cli, tmp_path)
-        fire(cli, case["id"], "notify_principal", {"notified_at": ago(hours=2), "channel": "muntlig",
-                                                   "summary": "Melding."}, "t-17", "staff")
-        fire(cli, case["id"], "start_investigation", {"responsible": "t-18", "plan": "Samtaler."}, "rektor", "principal")
-        fire(cli, case["id"], "conclude_investigation", {"pupil_heard": heard(True), "others_heard": [],
-             "findings": "Ingen funn.", "conclusion": "safe"}, "t-18", "case_handler")
+        fire(
+            cli,
+            case["id"],
+            "notify_principal",
+            {"notified_at": ago(hours=2), "channel": "muntlig", "summary": "Melding."},
+            "t-17",
+            "staff",
+        )
+        fire(
+            cli, case["id"], "start_investigation", {"responsible": "t-18", "plan": "Samtaler."}, "rektor", "principal"
+        )
+        fire(
+            cli,
+            case["id"],
+            "conclude_investigation",
+            {"pupil_heard": heard(True), "others_heard": [], "findings": "Ingen funn.", "conclusion": "safe"},
+            "t-18",
+            "case_handler",
+        )
         assert [] == json.loads(cli("cases", "--json").stdout)
         assert [case["number"]] == [c["number"] for c in json.loads(cli("cases", "--all", "--json").stdout)]
         assert ["closed"] == [c["state"] for c in json.loads(cli("cases", "--state", "closed", "--json").stdout)]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, NotPermitted, Settings, TransitionNotAllowed
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT
-
 from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, report_doc
 from tests.fakes import make_engine
 

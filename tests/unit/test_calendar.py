@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from aktivitetsplikt.engine.calendar import Duration, SchoolCalendar
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -102,9 +103,7 @@ class TestIsSchoolDay:
         assert expected == calendar.is_school_day(day)
 
     @pytest.mark.parametrize("day", [date(2026, 12, 24), date(2026, 12, 31)])
-    def test_christmas_eve_and_new_years_eve_are_not_public_holidays(
-        self, calendar: SchoolCalendar, day: date
-    ) -> None:
+    def test_christmas_eve_and_new_years_eve_are_not_public_holidays(self, calendar: SchoolCalendar, day: date) -> None:
         """The holidays package (NO) has no holiday on 24 or 31 Dec; only a school holiday skips them."""
         assert calendar.is_school_day(day)
 
@@ -215,12 +214,8 @@ class TestAddClockAndCalendarDurations:
         actual = calendar.add(start, Duration.parse("4h"))
         assert (timedelta(hours=4), oslo(2026, 3, 29, 5, 30)) == (actual - start, actual)
 
-    @pytest.mark.parametrize(
-        ("text", "delta"), [("60s", timedelta(seconds=60)), ("15m", timedelta(minutes=15))]
-    )
-    def test_seconds_and_minutes_are_exact(
-        self, calendar: SchoolCalendar, text: str, delta: timedelta
-    ) -> None:
+    @pytest.mark.parametrize(("text", "delta"), [("60s", timedelta(seconds=60)), ("15m", timedelta(minutes=15))])
+    def test_seconds_and_minutes_are_exact(self, calendar: SchoolCalendar, text: str, delta: timedelta) -> None:
         """s and m add exactly that much real time, even into the hour that spring forward skips."""
         start = oslo(2026, 3, 29, 1, 59)
         assert start.astimezone(UTC) + delta == calendar.add(start, Duration.parse(text))

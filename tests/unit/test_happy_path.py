@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from aktivitetsplikt.engine import Actor, Case, ChainVerdict, Engine, FixedClock, NotPermitted, Settings
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem
 from aktivitetsplikt.workflows import SKJERPA_AKTIVITETSPLIKT
-
 from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 
@@ -323,9 +323,7 @@ class TestSection124Path:
         ]
         assert expected == [e.occurred_at for e in factory.store.events[case.id]]
 
-    def test_hash_chain_verifies(
-        self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], clock: FixedClock
-    ) -> None:
+    def test_hash_chain_verifies(self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], clock: FixedClock) -> None:
         """The eleven events of the whole path form an intact hash chain."""
         engine, _ = wired
         case = run_steps(engine, clock, len(STEPS))
@@ -352,9 +350,7 @@ class TestNotices:
         )
         assert expected == actual
 
-    def test_principal_notice_payload(
-        self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], clock: FixedClock
-    ) -> None:
+    def test_principal_notice_payload(self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], clock: FixedClock) -> None:
         """The principal's notice names case, school, workflow, stage and the new duty with its deadline."""
         engine, factory = wired
         case = run_steps(engine, clock, 2)
@@ -399,12 +395,7 @@ class TestNotices:
         engine, factory = wired
         run_steps(engine, clock, len(STEPS))
         texts = [PUPIL, "utestenging", "Kontaktlærer varslet", "muntlig", "Alvorlig sak meldt", "t-18"]
-        leaked = [
-            text
-            for m in factory.store.outbox
-            for text in texts
-            if text.lower() in json.dumps(m.payload).lower()
-        ]
+        leaked = [text for m in factory.store.outbox for text in texts if text.lower() in json.dumps(m.payload).lower()]
         expected = []
         assert expected == leaked
 
@@ -458,9 +449,7 @@ class TestReopen:
         case_id = drive_to(engine, "closed")
         clock.set(utc(9, 9, 8))
         engine.fire(case_id, "reopen", report_doc(occurred_at="2026-09-09T09:00"), TEACHER)
-        case = engine.fire(
-            case_id, "start_investigation", {"responsible": "t-20", "plan": "Ny runde."}, PRINCIPAL
-        )
+        case = engine.fire(case_id, "start_investigation", {"responsible": "t-20", "plan": "Ny runde."}, PRINCIPAL)
         # started Wed 9 Sep + 10sd = end of Wed 23 Sep
         expected = ("investigating", "t-20")
         assert expected == (case.state, case.responsible)
@@ -526,9 +515,7 @@ class TestSkjerpaReport:
         engine, _ = wired
         case_id = skjerpa_case(engine, leadership=False)
         engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER)
-        engine.fire(
-            case_id, "notify_school_owner", {"notified_at": "2026-09-02T09:20", "summary": "S"}, PRINCIPAL
-        )
+        engine.fire(case_id, "notify_school_owner", {"notified_at": "2026-09-02T09:20", "summary": "S"}, PRINCIPAL)
         engine.fire(case_id, "start_investigation", {"responsible": "t-18", "plan": "Samtaler."}, PRINCIPAL)
         conclusion = {
             "pupil_heard": pupil_heard(),
@@ -581,9 +568,7 @@ class TestSkjerpaPrincipalNotAccused:
 
 
 class TestSkjerpaLeadershipAccused:
-    def test_notice_goes_to_the_school_owner_only(
-        self, wired: tuple[Engine, InMemoryUnitOfWorkFactory]
-    ) -> None:
+    def test_notice_goes_to_the_school_owner_only(self, wired: tuple[Engine, InMemoryUnitOfWorkFactory]) -> None:
         """With the leadership accused, the notice goes to the school owner and none to the principal."""
         engine, factory = wired
         case_id = skjerpa_case(engine, leadership=True)
@@ -611,9 +596,7 @@ class TestSkjerpaLeadershipAccused:
         assert expected == actual
 
     @pytest.mark.parametrize("actor", [PRINCIPAL, DEPUTY], ids=["principal", "deputy"])
-    @pytest.mark.parametrize(
-        "trigger", [t.trigger for t in SKJERPA_AKTIVITETSPLIKT.transitions if not t.creates_case]
-    )
+    @pytest.mark.parametrize("trigger", [t.trigger for t in SKJERPA_AKTIVITETSPLIKT.transitions if not t.creates_case])
     def test_principal_and_deputy_may_fire_nothing(
         self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], actor: Actor, trigger: str
     ) -> None:
@@ -672,9 +655,7 @@ class TestReadingCases:
         engine, _ = wired
         first = drive_to(engine, "reported")
         second = drive_to(engine, "principal_notified")
-        clock.set(
-            utc(9, 4, 8)
-        )  # Friday: notify_principal (due end of Thursday) is overdue, start_investigation not
+        clock.set(utc(9, 4, 8))  # Friday: notify_principal (due end of Thursday) is overdue, start_investigation not
         listed = {
             "reported": [c.id for c in engine.list_cases(state="reported")],
             "hellerud": [c.id for c in engine.list_cases(school="hellerud")],

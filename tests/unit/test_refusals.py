@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+
 from aktivitetsplikt.engine import (
     Actor,
     CaseNotFound,
@@ -26,7 +27,6 @@ from aktivitetsplikt.engine import (
     TransitionNotAllowed,
     WorkflowDefinitionError,
 )
-
 from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 
@@ -34,9 +34,7 @@ CASE_BEGAN = "2026-09-02T09:00+02:00"
 FUTURE = "lies in the future; record what has happened, when it happened"
 BEFORE_CASE = f"lies before the case began ({CASE_BEGAN}); check the date"
 MISSING = "is required but missing"
-DOCUMENTATION_PREFIX = (
-    "The documentation for '{trigger}' is incomplete or invalid; fix these fields and try again: "
-)
+DOCUMENTATION_PREFIX = "The documentation for '{trigger}' is incomplete or invalid; fix these fields and try again: "
 
 OTHER_HANDLER = Actor(id="t-20", role="case_handler", school="hellerud")
 DEPUTY = Actor(id="nestleder@hellerud.example", role="deputy", school="hellerud")
@@ -90,9 +88,7 @@ class Harness:
         school: str = "hellerud",
         actor: Actor = TEACHER,
     ) -> None:
-        self.engine.report(
-            workflow=workflow, school=school, pupil="elev-4711", document=document, actor=actor
-        )
+        self.engine.report(workflow=workflow, school=school, pupil="elev-4711", document=document, actor=actor)
 
 
 @pytest.fixture
@@ -108,8 +104,7 @@ def documentation_message(trigger: str, problems: list[FieldProblem]) -> str:
 
 def not_in_state(trigger: str, state: str, allowed: str) -> str:
     return (
-        f"'{trigger}' is not allowed while the case is in state '{state}'; "
-        f"the triggers allowed there are: {allowed}."
+        f"'{trigger}' is not allowed while the case is in state '{state}'; the triggers allowed there are: {allowed}."
     )
 
 
@@ -241,9 +236,7 @@ class TestWrongValues:
                 "'offensive_words' or 'other'",
             ),
         ]
-        h.documentation_refused(
-            None, "report", report_doc(source="teacher", kinds=["teasing"]), TEACHER, problems
-        )
+        h.documentation_refused(None, "report", report_doc(source="teacher", kinds=["teasing"]), TEACHER, problems)
 
     def test_no_kinds(self, h: Harness) -> None:
         """A report must name at least one kind."""
@@ -267,9 +260,7 @@ class TestWrongValues:
         """ "yes" is not accepted for serious."""
         case_id = drive_to(h.engine, "principal_notified")
         problems = [FieldProblem("serious", "input should be a valid boolean")]
-        h.documentation_refused(
-            case_id, "assess_seriousness", {"serious": "yes", "reason": "R"}, PRINCIPAL, problems
-        )
+        h.documentation_refused(case_id, "assess_seriousness", {"serious": "yes", "reason": "R"}, PRINCIPAL, problems)
 
     def test_yes_is_not_a_boolean_for_feels_safe(self, h: Harness) -> None:
         """ "yes" is not accepted for pupil_heard.feels_safe."""
@@ -283,9 +274,7 @@ class TestWrongValues:
         """ "yes" is not accepted for accused_is_leadership."""
         document = report_doc(accused_staff="t-20", accused_is_leadership="yes")
         problems = [FieldProblem("accused_is_leadership", "input should be a valid boolean")]
-        h.documentation_refused(
-            None, "report", document, TEACHER, problems, workflow="skjerpa_aktivitetsplikt"
-        )
+        h.documentation_refused(None, "report", document, TEACHER, problems, workflow="skjerpa_aktivitetsplikt")
 
     def test_a_date_is_not_a_date_time(self, h: Harness) -> None:
         """An instant needs a time of day."""
@@ -314,9 +303,7 @@ class TestInstants:
         """A reopening report cannot have happened after now."""
         case_id = drive_to(h.engine, "closed")
         problems = [FieldProblem("occurred_at", FUTURE)]
-        h.documentation_refused(
-            case_id, "reopen", report_doc(occurred_at="2026-09-02T10:01"), TEACHER, problems
-        )
+        h.documentation_refused(case_id, "reopen", report_doc(occurred_at="2026-09-02T10:01"), TEACHER, problems)
 
     def test_notified_in_the_future(self, h: Harness) -> None:
         """The principal cannot have been told after now."""
@@ -336,9 +323,7 @@ class TestInstants:
         """An evaluation cannot have been held after now."""
         case_id = drive_to(h.engine, "measures_active")
         problems = [FieldProblem("held_at", FUTURE)]
-        h.documentation_refused(
-            case_id, "evaluate", evaluation(held_at="2026-09-02T10:01"), HANDLER, problems
-        )
+        h.documentation_refused(case_id, "evaluate", evaluation(held_at="2026-09-02T10:01"), HANDLER, problems)
 
     def test_notified_before_the_case_began(self, h: Harness) -> None:
         """The principal cannot have been told before what was reported happened."""
@@ -358,26 +343,20 @@ class TestInstants:
         """An evaluation cannot have been held before the case began."""
         case_id = drive_to(h.engine, "measures_active")
         problems = [FieldProblem("held_at", BEFORE_CASE)]
-        h.documentation_refused(
-            case_id, "evaluate", evaluation(held_at="2026-09-02T06:59Z"), HANDLER, problems
-        )
+        h.documentation_refused(case_id, "evaluate", evaluation(held_at="2026-09-02T06:59Z"), HANDLER, problems)
 
     def test_reopen_occurred_before_the_case_began(self, h: Harness) -> None:
         """A reopening's occurred_at cannot lie before the case's occurred_at (spec section 2, rules)."""
         case_id = drive_to(h.engine, "closed")
         problems = [FieldProblem("occurred_at", BEFORE_CASE)]
-        h.documentation_refused(
-            case_id, "reopen", report_doc(occurred_at="2026-09-01T09:00"), TEACHER, problems
-        )
+        h.documentation_refused(case_id, "reopen", report_doc(occurred_at="2026-09-01T09:00"), TEACHER, problems)
 
 
 class TestTransitionNotAllowed:
     def test_trigger_not_allowed_in_state(self, h: Harness) -> None:
         """adopt_plan in 'reported' is refused, naming the state and the actor's allowed triggers."""
         case_id = drive_to(h.engine, "reported")
-        allowed = (
-            "notify_principal, notify_school_owner, add_note, register_enforcement, respond_to_statsforvalter"
-        )
+        allowed = "notify_principal, notify_school_owner, add_note, register_enforcement, respond_to_statsforvalter"
         with h.refused(TransitionNotAllowed, not_in_state("adopt_plan", "reported", allowed)) as caught:
             h.engine.fire(case_id, "adopt_plan", plan_doc(), PRINCIPAL)
         expected = ("adopt_plan", "reported")
@@ -411,17 +390,13 @@ class TestTransitionNotAllowed:
     def test_unknown_trigger(self, h: Harness) -> None:
         """A trigger no workflow has is refused the same way, with the allowed triggers."""
         case_id = drive_to(h.engine, "reported")
-        with h.refused(
-            TransitionNotAllowed, not_in_state("escalate_now", "reported", "notify_principal, add_note")
-        ):
+        with h.refused(TransitionNotAllowed, not_in_state("escalate_now", "reported", "notify_principal, add_note")):
             h.engine.fire(case_id, "escalate_now", {}, TEACHER)
 
     def test_report_on_an_existing_case(self, h: Harness) -> None:
         """report opens cases; it cannot be fired on one."""
         case_id = drive_to(h.engine, "reported")
-        with h.refused(
-            TransitionNotAllowed, not_in_state("report", "reported", "notify_principal, add_note")
-        ):
+        with h.refused(TransitionNotAllowed, not_in_state("report", "reported", "notify_principal, add_note")):
             h.engine.fire(case_id, "report", report_doc(), TEACHER)
 
     def test_no_auto_transition_to_a_state(self, h: Harness) -> None:
@@ -456,9 +431,7 @@ class TestNotPermitted:
         """A case handler acts only on the case they were appointed to."""
         case_id = drive_to(h.engine, "investigating")
         hint = " (t-20 is not the case's responsible; the principal appoints one with start_investigation)"
-        message = _only(
-            "the principal or the case's responsible", "conclude_investigation", OTHER_HANDLER, hint
-        )
+        message = _only("the principal or the case's responsible", "conclude_investigation", OTHER_HANDLER, hint)
         with h.refused(NotPermitted, message):
             h.engine.fire(
                 case_id,
@@ -478,9 +451,7 @@ class TestNotPermitted:
         case_id = drive_to(h.engine, "principal_notified")
         hint = " (t-20 is not listed under [schools.hellerud] deputies)"
         with h.refused(NotPermitted, _only("the principal", "start_investigation", UNLISTED_DEPUTY, hint)):
-            h.engine.fire(
-                case_id, "start_investigation", {"responsible": "t-18", "plan": "P"}, UNLISTED_DEPUTY
-            )
+            h.engine.fire(case_id, "start_investigation", {"responsible": "t-18", "plan": "P"}, UNLISTED_DEPUTY)
 
     def test_configured_deputy_acts_for_the_principal(self, h: Harness) -> None:
         """The deputy listed in [schools.hellerud] deputies may start the investigation."""
@@ -497,9 +468,7 @@ class TestNotPermitted:
             "act as someone at that school."
         )
         with h.refused(NotPermitted, message):
-            h.engine.fire(
-                case_id, "start_investigation", {"responsible": "t-18", "plan": "P"}, FURUSET_PRINCIPAL
-            )
+            h.engine.fire(case_id, "start_investigation", {"responsible": "t-18", "plan": "P"}, FURUSET_PRINCIPAL)
 
     def test_actor_of_another_school_reports(self, h: Harness) -> None:
         """Staff of furuset cannot open a case at hellerud."""
@@ -515,7 +484,9 @@ class TestNotPermitted:
         """Staff who name no school act on none."""
         case_id = drive_to(h.engine, "reported")
         actor = Actor(id="t-17", role="staff")
-        with h.refused(NotPermitted, "t-17 has no school; say which school the actor belongs to (it must be 'hellerud')."):
+        with h.refused(
+            NotPermitted, "t-17 has no school; say which school the actor belongs to (it must be 'hellerud')."
+        ):
             h.engine.fire(case_id, "add_note", {"text": "T"}, actor)
 
     def test_school_owner_not_configured_for_the_school(self, h: Harness) -> None:
@@ -669,29 +640,21 @@ class TestLawRules:
         case_id = drive_to(h.engine, "measures_active")
         problem = "is later than 6w after the plan (at the latest 2026-10-14T10:00+02:00); evaluate sooner"
         document = plan_doc("2026-10-15T10:00", reason="Nytt tiltak.")
-        h.documentation_refused(
-            case_id, "revise_plan", document, HANDLER, [FieldProblem("evaluation_at", problem)]
-        )
+        h.documentation_refused(case_id, "revise_plan", document, HANDLER, [FieldProblem("evaluation_at", problem)])
 
     def test_next_evaluation_beyond_the_interval_after_this_one(self, h: Harness) -> None:
         """The next evaluation lies within 6w of the one held (09:45 Oslo), not of now."""
         case_id = drive_to(h.engine, "measures_active")
-        problem = (
-            "is later than 6w after this evaluation (at the latest 2026-10-14T09:45+02:00); evaluate sooner"
-        )
+        problem = "is later than 6w after this evaluation (at the latest 2026-10-14T09:45+02:00); evaluate sooner"
         document = evaluation(next_evaluation_at="2026-10-14T09:46")
-        h.documentation_refused(
-            case_id, "evaluate", document, HANDLER, [FieldProblem("next_evaluation_at", problem)]
-        )
+        h.documentation_refused(case_id, "evaluate", document, HANDLER, [FieldProblem("next_evaluation_at", problem)])
 
     def test_next_evaluation_in_the_past(self, h: Harness) -> None:
         """The next evaluation lies ahead."""
         case_id = drive_to(h.engine, "measures_active")
         problem = "must lie in the future; set the date of the coming evaluation"
         document = evaluation(next_evaluation_at="2026-09-02T09:50")
-        h.documentation_refused(
-            case_id, "evaluate", document, HANDLER, [FieldProblem("next_evaluation_at", problem)]
-        )
+        h.documentation_refused(case_id, "evaluate", document, HANDLER, [FieldProblem("next_evaluation_at", problem)])
 
     def test_accused_as_responsible(self, h: Harness) -> None:
         """§ 12-5: the accused employee never investigates their own case."""
@@ -780,10 +743,7 @@ class TestConcurrency:
         """The version the caller read is accepted."""
         case_id = drive_to(h.engine, "reported")
         expected = 2
-        assert (
-            expected
-            == h.engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER, expected_version=1).version
-        )
+        assert expected == h.engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER, expected_version=1).version
 
     def test_a_step_decided_on_a_stale_read_is_not_stored(self, h: Harness) -> None:
         """A writer who read version 1 cannot store its step after another writer stored version 2."""

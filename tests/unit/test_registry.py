@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 import transitions
+
 from aktivitetsplikt.engine import DocumentationMissing, Engine, FixedClock, Settings, WorkflowDefinitionError
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.registry import WorkflowRegistry
 from aktivitetsplikt.engine.rules import RULES
 from aktivitetsplikt.engine.spec import WorkflowSpec
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT, DOCUMENTS, SKJERPA_AKTIVITETSPLIKT
-
 from tests.conftest import HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import make_engine
 
@@ -208,8 +208,7 @@ BAD_DEFINITIONS: list[tuple[str, Callable[[Data], None], str]] = [
     (
         "nested-field",
         _nested_field_missing,
-        "'conclude_investigation' refers to 'pupil_heard.feels_fine', "
-        "which ConcludeInvestigation does not have",
+        "'conclude_investigation' refers to 'pupil_heard.feels_fine', which ConcludeInvestigation does not have",
     ),
     ("no-creating", _no_creating, "it needs exactly one transition that creates a case, not 0"),
     ("two-creating", _two_creating, "it needs exactly one transition that creates a case, not 2"),
@@ -339,10 +338,7 @@ class TestRegisterData:
 
     def test_unknown_workflow_version(self) -> None:
         """Asking for a version that is not registered names the workflows that are."""
-        message = (
-            "Unknown workflow 'aktivitetsplikt 1999-08'; "
-            "use one of: aktivitetsplikt, skjerpa_aktivitetsplikt."
-        )
+        message = "Unknown workflow 'aktivitetsplikt 1999-08'; use one of: aktivitetsplikt, skjerpa_aktivitetsplikt."
         with pytest.raises(WorkflowDefinitionError, match=f"^{re.escape(message)}$"):
             builtin_registry().machine("aktivitetsplikt", "1999-08")
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from aktivitetsplikt.engine.calendar import Duration
 from aktivitetsplikt.engine.errors import ConfigError
 from aktivitetsplikt.engine.settings import (
@@ -77,7 +78,13 @@ class TestDefaults:
         settings = load_settings()
         expected = {
             "database": {"url": "sqlite:///aktivitetsplikt.db"},
-            "daemon": {"sweep_every": "60s", "dispatch_every": "15s", "max_attempts": 8, "claim_lease": "5m", "batch_size": 200},
+            "daemon": {
+                "sweep_every": "60s",
+                "dispatch_every": "15s",
+                "max_attempts": 8,
+                "claim_lease": "5m",
+                "batch_size": 200,
+            },
             "notifiers": {
                 "channels": ["console"],
                 "smtp": {
@@ -218,9 +225,7 @@ class TestRefusals:
     def test_bad_duration(self, tmp_path: Path) -> None:
         """A duration that does not parse names its key and the expected format."""
         path = write_config(tmp_path, '[deadlines.aktivitetsplikt]\nnotify_principal = "1 day"\n')
-        expected = (
-            r"\[deadlines\.aktivitetsplikt\] notify_principal: expected a duration like '4h', '3d' or '2sd'"
-        )
+        expected = r"\[deadlines\.aktivitetsplikt\] notify_principal: expected a duration like '4h', '3d' or '2sd'"
         with pytest.raises(ConfigError, match=expected):
             load_settings(path)
 
@@ -261,9 +266,7 @@ class TestRefusals:
     def test_bad_school_code(self, tmp_path: Path) -> None:
         """A school code must be 2-6 uppercase letters or digits."""
         path = write_config(tmp_path, SCHOOL.replace('"HEL"', '"hel"'))
-        expected = (
-            r"\[schools\.hellerud\] code: expected 2 to 6 uppercase letters or digits, like 'HEL', got 'hel'"
-        )
+        expected = r"\[schools\.hellerud\] code: expected 2 to 6 uppercase letters or digits, like 'HEL', got 'hel'"
         with pytest.raises(ConfigError, match=expected):
             load_settings(path)
 
@@ -282,18 +285,14 @@ class TestRefusals:
     def test_new_workflow_missing_keys(self, tmp_path: Path) -> None:
         """A workflow without built-in deadlines must give every key."""
         path = write_config(tmp_path, '[deadlines.mobbeombud]\nadopt_plan = "3sd"\n')
-        expected = (
-            r"\[deadlines\.mobbeombud\] notify_principal is missing; add it \(a workflow without built-in"
-        )
+        expected = r"\[deadlines\.mobbeombud\] notify_principal is missing; add it \(a workflow without built-in"
         with pytest.raises(ConfigError, match=expected):
             load_settings(path)
 
     def test_school_holiday_ending_before_it_starts(self, tmp_path: Path) -> None:
         """A reversed school holiday is named."""
         text = '[[calendar.school_holidays]]\nname = "Høstferie"\nstart = 2026-10-02\nend = 2026-09-28\n'
-        expected = (
-            r"\[\[calendar\.school_holidays\]\] #1: the school holiday 'Høstferie' ends \(2026-09-28\) before"
-        )
+        expected = r"\[\[calendar\.school_holidays\]\] #1: the school holiday 'Høstferie' ends \(2026-09-28\) before"
         with pytest.raises(ConfigError, match=expected):
             load_settings(write_config(tmp_path, text))
 
