@@ -22,8 +22,13 @@ class TestDemo:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AKTIVITETSPLIKT_")}
         env["TMPDIR"] = str(tmp_path)
         result = subprocess.run(
-            [sys.executable, "-m", "aktivitetsplikt.engine.cli", "demo"], env=env, cwd=tmp_path,
-            capture_output=True, text=True, timeout=120, check=False,
+            [sys.executable, "-m", "aktivitetsplikt.engine.cli", "demo"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert 0 == result.returncode, result.stderr
         out = result.stdout

@@ -34,7 +34,12 @@ class TestReadme:
         shutil.copy(ROOT / "config.toml", tmp_path / "config.toml")
         env = {k: v for k, v in os.environ.items() if not k.startswith("AKTIVITETSPLIKT_")}
         result = subprocess.run(
-            [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
             check=False,
         )
         assert 0 == result.returncode, result.stderr
@@ -54,8 +59,13 @@ class TestReadme:
         """The README's first command's script runs a case to closed on a throwaway SQLite."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AKTIVITETSPLIKT_")}
         result = subprocess.run(
-            [sys.executable, str(ROOT / "examples" / "quickstart.py")], cwd=tmp_path, env=env,
-            capture_output=True, text=True, timeout=120, check=False,
+            [sys.executable, str(ROOT / "examples" / "quickstart.py")],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert 0 == result.returncode, result.stderr
         assert "hash chain intact: True" in result.stdout
