@@ -540,6 +540,10 @@ def workflow_schema(workflow: Annotated[str, typer.Argument(help="The workflow i
     _run(True, work)
 
 
+import aktivitetsplikt.engine.cli_reports  # noqa: E402,F401 - registers audit and agenda
+from aktivitetsplikt.engine import cli_export  # noqa: E402,F401 - registers case export
+
+
 def main() -> None:
     app()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from aktivitetsplikt.engine.audit import (
     CaseAudit,
     Tally,
     audit_case,
+    school_days_late,
     spec_lookup,
     summarize,
 )
@@ -208,6 +209,20 @@ class TestDeadlines:
         audit = audited(engine, drive_to(engine, "measures_active"), now=datetime(2026, 9, 17, 8, tzinfo=UTC))
 
         assert [("steps", "evaluation_missing"), ("deadlines", "deadline_overdue")] == codes(audit)
+
+    def test_the_remembered_count_of_school_days_late_is_the_calendars(self, engine: Engine) -> None:
+        """The audit's shortcut gives what ``SchoolCalendar.school_days_late`` gives, midnights included."""
+        calendar = engine.decider.calendar
+        base = datetime(2026, 9, 24, 22, 0, tzinfo=UTC)  # midnight Oslo, before the autumn break
+        instants = [base + timedelta(hours=h) for h in range(0, 24 * 16, 5)] + [
+            base + timedelta(days=d) for d in range(16)
+        ]
+
+        pairs = [(due, actual) for due in instants[::3] for actual in instants]
+
+        assert [calendar.school_days_late(d, a) for d, a in pairs] == [
+            school_days_late(calendar, d, a) for d, a in pairs
+        ]
 
 
 class TestPupilHeard:
