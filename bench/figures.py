@@ -220,3 +220,47 @@ def memory(folder: Path, transitions: int) -> Figure:
 
 def scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="aktivitetsplikt-bench-run-"))
+
+
+def _read_floor(db: DbEngine, school_year: str, batch: int = 500) -> int:
+    """Reading the same rows the audit reads (cases, events, duties per batch) through Core."""
+    with db.connect() as conn:
+        ids = list(
+            conn.execute(
+                select(CaseRow.id).where(CaseRow.school_year == school_year).order_by(CaseRow.number)
+            ).scalars()
+        )
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            conn.execute(select(CaseRow).where(CaseRow.id.in_(chunk))).all()
+            conn.execute(
+                select(EventRow).where(EventRow.case_id.in_(chunk)).order_by(EventRow.case_id, EventRow.seq)
+            ).all()
+            conn.execute(select(ObligationRow).where(ObligationRow.case_id.in_(chunk))).all()
+    return len(ids)
+
+
+def audit(folder: Path, runs: int, count: int = 10_000) -> list[Figure]:
+    """The internal audit of a school year with 10k cases (each through plan adoption), vs reading it."""
+    from aktivitetsplikt.engine.audit import audit_school_year
+
+    base = data.cached_sqlite("audit-10k", lambda e: data.populate(e, count, steps=4))
+    db_path = data.copy_db(base, folder / "audit.db")
+    engine = data.open_engine(folder / "audit", data.sqlite_url(db_path), FixedClock(data.T0 + timedelta(days=1)))
+    year = "2026-2027"
+    db: DbEngine = engine.uow.engine  # type: ignore[attr-defined]
+    floor = measure(partial(_read_floor, db, year), runs=runs, warmup=1)
+    value = measure(partial(audit_school_year, engine, year), runs=runs, warmup=1)
+    db.dispose()
+    return [
+        Figure(
+            f"audit of a school year, {count:,} cases",
+            value,
+            "s",
+            ">= 2,000 cases/s and <= 3x floor",
+            floor=floor,
+            ratio_max=3.0,
+            rate_min=2000.0,
+            items=count,
+        )
+    ]
