@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from aktivitetsplikt.engine.chain import GENESIS, event_hash
+from aktivitetsplikt.engine.chain import GENESIS
 from aktivitetsplikt.engine.documents import Document, ValidationContext, lookup, validate_document
 from aktivitetsplikt.engine.errors import (
     ConfigError,
@@ -218,7 +218,8 @@ class Decider:
         created = self._create(spec, updated, outcome, document, occurred_at, seq)
         done = {o.id for o in satisfied}
         updated.obligations = [o for o in case.obligations if o.id not in done] + satisfied + created
-        event = Event(
+        event = Event.chained(
+            case.head_hash,
             case_id=case.id,
             seq=seq,
             at=now,
@@ -229,20 +230,6 @@ class Decider:
             from_state=None if transition.creates_case else case.state,
             to_state=dest,
             document=stored,
-            prev_hash=case.head_hash,
-            hash=event_hash(
-                case.head_hash,
-                case_id=case.id,
-                seq=seq,
-                at=now,
-                occurred_at=occurred_at,
-                actor_id=actor.id,
-                actor_role=actor.role,
-                trigger=transition.trigger,
-                from_state=None if transition.creates_case else case.state,
-                to_state=dest,
-                document=stored,
-            ),
         )
         updated.head_hash = event.hash
         messages = self._notices(spec, updated, transition, outcome, created, now)

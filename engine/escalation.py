@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from aktivitetsplikt.engine.chain import event_hash
 from aktivitetsplikt.engine.decide import Decision, notice_payload, route
 from aktivitetsplikt.engine.model import Case, Event, MessageKind, Obligation, OutboxMessage
 from aktivitetsplikt.engine.ports import Directory
@@ -134,21 +133,20 @@ class Escalator:
             "due_at": duty.due_at.isoformat(),
             "recipients": list(roles),
         }
-        event_fields = {
-            "case_id": case.id,
-            "seq": seq,
-            "at": now,
-            "occurred_at": now,
-            "actor_id": SYSTEM_ACTOR,
-            "actor_role": "system",
-            "trigger": TRIGGER,
-            "from_state": case.state,
-            "to_state": case.state,
-            "document": document,
-        }
-        digest = event_hash(case.head_hash, **event_fields)  # type: ignore[arg-type]
-        event = Event(prev_hash=case.head_hash, hash=digest, **event_fields)  # type: ignore[arg-type]
-        updated = replace(case, version=case.version + 1, last_seq=seq, head_hash=digest, events=None)
+        event = Event.chained(
+            case.head_hash,
+            case_id=case.id,
+            seq=seq,
+            at=now,
+            occurred_at=now,
+            actor_id=SYSTEM_ACTOR,
+            actor_role="system",
+            trigger=TRIGGER,
+            from_state=case.state,
+            to_state=case.state,
+            document=document,
+        )
+        updated = replace(case, version=case.version + 1, last_seq=seq, head_hash=event.hash, events=None)
         payload = notice_payload(spec, updated, TRIGGER, [duty], self.settings.school(case.school).name)
         payload.pop("trigger", None)
         payload.pop("trigger_label", None)

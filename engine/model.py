@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from aktivitetsplikt.engine.chain import event_hash
 from aktivitetsplikt.engine.spec import Role
 
 ROLES: tuple[Role, ...] = ("staff", "case_handler", "principal", "deputy", "school_owner", "system")
@@ -84,6 +85,37 @@ class Event:
     document: dict[str, Any]
     prev_hash: str
     hash: str
+
+    @classmethod
+    def chained(
+        cls,
+        prev_hash: str,
+        *,
+        case_id: str,
+        seq: int,
+        at: datetime,
+        occurred_at: datetime,
+        actor_id: str,
+        actor_role: str,
+        trigger: str,
+        from_state: str | None,
+        to_state: str,
+        document: dict[str, Any],
+    ) -> Event:
+        """The event that follows ``prev_hash`` in its case's chain, with its own hash computed."""
+        fields: dict[str, Any] = {
+            "case_id": case_id,
+            "seq": seq,
+            "at": at,
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "actor_role": actor_role,
+            "trigger": trigger,
+            "from_state": from_state,
+            "to_state": to_state,
+            "document": document,
+        }
+        return cls(prev_hash=prev_hash, hash=event_hash(prev_hash, **fields), **fields)
 
     def to_json(self) -> dict[str, Any]:
         return {

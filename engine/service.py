@@ -25,6 +25,7 @@ def _as_data(document: object) -> object:
     """A copy of a mapping; anything else goes to validation as it is, to be refused there."""
     return dict(document) if isinstance(document, Mapping) else document
 
+
 NUMBER_RETRIES = 5
 FIRE_RETRIES = 3
 
