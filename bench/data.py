@@ -19,10 +19,9 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, bootstrap, load_settings
-from aktivitetsplikt.engine.chain import GENESIS, event_hash
-from aktivitetsplikt.engine.decide import Decision
-from aktivitetsplikt.engine.logs import configure_logging
-from aktivitetsplikt.engine.model import Case, Event, Obligation
+from aktivitetsplikt.engine.cli.logs import configure_logging
+from aktivitetsplikt.engine.core.chain import GENESIS, event_hash
+from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation
 from aktivitetsplikt.storage.repository import _case_values, _event_values, _obligation_values
 from aktivitetsplikt.storage.schema import HEAD_REVISION
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow

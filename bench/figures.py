@@ -15,7 +15,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import bindparam, insert, select, update
 
 from aktivitetsplikt.engine import FixedClock
-from aktivitetsplikt.engine.decide import Decision
+from aktivitetsplikt.engine.core.model import Decision
 from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.repository import _case_values, _event_values, _message_values, _obligation_values
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
@@ -242,7 +242,7 @@ def _read_floor(db: DbEngine, school_year: str, batch: int = 500) -> int:
 
 def audit(folder: Path, runs: int, count: int = 10_000) -> list[Figure]:
     """The internal audit of a school year with 10k cases (each through plan adoption), vs reading it."""
-    from aktivitetsplikt.engine.audit import audit_school_year
+    from aktivitetsplikt.engine.reports.audit import audit_school_year
 
     base = data.cached_sqlite("audit-10k", lambda e: data.populate(e, count, steps=4))
     db_path = data.copy_db(base, folder / "audit.db")

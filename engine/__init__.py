@@ -14,10 +14,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from aktivitetsplikt.engine.app.clock import FixedClock, SystemClock
+    from aktivitetsplikt.engine.app.ports import Clock, Directory, Notifier
+    from aktivitetsplikt.engine.app.service import Engine
     from aktivitetsplikt.engine.bootstrap import bootstrap, builtin_registry, upgrade_database
-    from aktivitetsplikt.engine.calendar import Duration, SchoolCalendar
-    from aktivitetsplikt.engine.chain import ChainVerdict
-    from aktivitetsplikt.engine.clock import FixedClock, SystemClock
+    from aktivitetsplikt.engine.config.settings import Settings, load_settings
+    from aktivitetsplikt.engine.core.calendar import Duration, SchoolCalendar
+    from aktivitetsplikt.engine.core.chain import ChainVerdict
+    from aktivitetsplikt.engine.core.model import Actor, Case, Event, Obligation, OutboxMessage
+    from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+    from aktivitetsplikt.engine.core.spec import WorkflowSpec
     from aktivitetsplikt.engine.errors import (
         AktivitetspliktError,
         CaseNotFound,
@@ -30,22 +36,16 @@ if TYPE_CHECKING:
         TransitionNotAllowed,
         WorkflowDefinitionError,
     )
-    from aktivitetsplikt.engine.model import Actor, Case, Event, Obligation, OutboxMessage
-    from aktivitetsplikt.engine.ports import Clock, Directory, Notifier
-    from aktivitetsplikt.engine.registry import WorkflowRegistry
-    from aktivitetsplikt.engine.service import Engine
-    from aktivitetsplikt.engine.settings import Settings, load_settings
-    from aktivitetsplikt.engine.spec import WorkflowSpec
 
 _EXPORTS = {
     "bootstrap": "bootstrap",
     "builtin_registry": "bootstrap",
     "upgrade_database": "bootstrap",
-    "Duration": "calendar",
-    "SchoolCalendar": "calendar",
-    "ChainVerdict": "chain",
-    "FixedClock": "clock",
-    "SystemClock": "clock",
+    "Duration": "core.calendar",
+    "SchoolCalendar": "core.calendar",
+    "ChainVerdict": "core.chain",
+    "FixedClock": "app.clock",
+    "SystemClock": "app.clock",
     "AktivitetspliktError": "errors",
     "CaseNotFound": "errors",
     "ConcurrencyConflict": "errors",
@@ -56,19 +56,19 @@ _EXPORTS = {
     "SchemaOutdated": "errors",
     "TransitionNotAllowed": "errors",
     "WorkflowDefinitionError": "errors",
-    "Actor": "model",
-    "Case": "model",
-    "Event": "model",
-    "Obligation": "model",
-    "OutboxMessage": "model",
-    "Clock": "ports",
-    "Directory": "ports",
-    "Notifier": "ports",
-    "WorkflowRegistry": "registry",
-    "Engine": "service",
-    "Settings": "settings",
-    "load_settings": "settings",
-    "WorkflowSpec": "spec",
+    "Actor": "core.model",
+    "Case": "core.model",
+    "Event": "core.model",
+    "Obligation": "core.model",
+    "OutboxMessage": "core.model",
+    "Clock": "app.ports",
+    "Directory": "app.ports",
+    "Notifier": "app.ports",
+    "WorkflowRegistry": "core.registry",
+    "Engine": "app.service",
+    "Settings": "config.settings",
+    "load_settings": "config.settings",
+    "WorkflowSpec": "core.spec",
 }
 
 __all__ = [

@@ -7,23 +7,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aktivitetsplikt.engine.clock import SystemClock
-from aktivitetsplikt.engine.directory import ConfigDirectory
-from aktivitetsplikt.engine.ports import Clock, Directory
-from aktivitetsplikt.engine.registry import WorkflowRegistry
-from aktivitetsplikt.engine.service import Engine
-from aktivitetsplikt.engine.settings import Settings
+from aktivitetsplikt.engine.app.clock import SystemClock
+from aktivitetsplikt.engine.app.directory import ConfigDirectory
+from aktivitetsplikt.engine.app.ports import Clock, Directory
+from aktivitetsplikt.engine.app.service import Engine
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine as DbEngine
 
 
 def builtin_registry() -> WorkflowRegistry:
-    """A registry holding the two built-in workflows (§ 12-4 and § 12-5)."""
-    from aktivitetsplikt.workflows import BUILTIN_WORKFLOWS, DOCUMENTS
+    """A registry holding the built-in workflow packs of ``aktivitetsplikt.workflows``."""
+    from aktivitetsplikt.workflows import BUILTIN_PACKS
 
-    registry = WorkflowRegistry(DOCUMENTS)
-    registry.register_all(BUILTIN_WORKFLOWS)
+    registry = WorkflowRegistry()
+    for pack in BUILTIN_PACKS:
+        registry.register_pack(pack)
     return registry
 
 

@@ -24,9 +24,9 @@ from typing import IO, Any
 
 import structlog
 
+from aktivitetsplikt.engine.app.ports import Notifier
+from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.ports import Notifier
-from aktivitetsplikt.engine.service import Engine
 
 log = structlog.get_logger(__name__)
 

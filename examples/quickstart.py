@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aktivitetsplikt.engine import Actor, bootstrap, load_settings
-from aktivitetsplikt.engine.logs import configure_logging
+from aktivitetsplikt.engine.cli.logs import configure_logging
 
 
 def iso(instant: datetime) -> str:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aktivitetsplikt.engine.app.ports import Notifier
+from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.ports import Notifier
-from aktivitetsplikt.engine.settings import Settings
 from aktivitetsplikt.notifiers.console import ConsoleNotifier
 from aktivitetsplikt.notifiers.errors import DeliveryError
 from aktivitetsplikt.notifiers.fanout import FanOutNotifier
@@ -58,4 +58,3 @@ def build_notifier(settings: Settings) -> Notifier:
     if len(channels) == 1:
         return channels[0][1]
     return FanOutNotifier(channels)
-

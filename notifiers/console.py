@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import structlog
 
-from aktivitetsplikt.engine.model import OutboxMessage
-from aktivitetsplikt.engine.settings import Settings
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.notifiers.render import Renderer
 
 __all__ = ["ConsoleNotifier"]

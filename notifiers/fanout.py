@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aktivitetsplikt.engine.model import OutboxMessage
-from aktivitetsplikt.engine.ports import Notifier
+from aktivitetsplikt.engine.app.ports import Notifier
+from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.notifiers.errors import DeliveryError
 
 __all__ = ["FanOutNotifier"]

@@ -40,9 +40,9 @@ from jinja2 import (
     TemplateError,
 )
 
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.model import OutboxMessage
-from aktivitetsplikt.engine.settings import Settings
 from aktivitetsplikt.notifiers import _norsk
 from aktivitetsplikt.notifiers.errors import DeliveryError
 

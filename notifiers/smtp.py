@@ -7,9 +7,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.model import OutboxMessage
-from aktivitetsplikt.engine.settings import Settings
 from aktivitetsplikt.notifiers.errors import DeliveryError
 from aktivitetsplikt.notifiers.render import Renderer
 
@@ -37,8 +37,10 @@ class SmtpNotifier:
     ) -> None:
         self.config = settings.notifiers.smtp
         if (self.config.username is None) != (self.config.password is None):
-            missing = "username in [notifiers.smtp]" if self.config.username is None else (
-                "the environment variable AKTIVITETSPLIKT_NOTIFIERS__SMTP__PASSWORD"
+            missing = (
+                "username in [notifiers.smtp]"
+                if self.config.username is None
+                else ("the environment variable AKTIVITETSPLIKT_NOTIFIERS__SMTP__PASSWORD")
             )
             msg = f"SMTP login needs both a username and a password; set {missing}, or neither."
             raise ConfigError(msg)

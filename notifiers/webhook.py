@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.model import OutboxMessage
-from aktivitetsplikt.engine.settings import Settings
 from aktivitetsplikt.notifiers.errors import DeliveryError
 from aktivitetsplikt.notifiers.render import Renderer
 

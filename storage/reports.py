@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from aktivitetsplikt.engine.model import Case, Event, Obligation
+from aktivitetsplikt.engine.core.model import Case, Event, Obligation
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow
 
 CASES = CaseRow.__table__

@@ -18,10 +18,9 @@ from sqlalchemy import Engine, Select, and_, exists, func, insert, select, text,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aktivitetsplikt.engine.decide import Decision
+from aktivitetsplikt.engine.app.ports import CaseQuery
+from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
-from aktivitetsplikt.engine.model import Case, Event, Obligation, OutboxMessage
-from aktivitetsplikt.engine.ports import CaseQuery
 from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow

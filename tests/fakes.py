@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from aktivitetsplikt.engine.app.directory import ConfigDirectory
+from aktivitetsplikt.engine.app.ports import CaseQuery, Clock
+from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.bootstrap import builtin_registry
-from aktivitetsplikt.engine.directory import ConfigDirectory
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.model import Case, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
-from aktivitetsplikt.engine.model import Case, Event, Obligation, OutboxMessage
-from aktivitetsplikt.engine.ports import CaseQuery, Clock
-from aktivitetsplikt.engine.service import Engine
-from aktivitetsplikt.engine.settings import Settings
 
 if TYPE_CHECKING:
-    from aktivitetsplikt.engine.decide import Decision
+    from aktivitetsplikt.engine.core.model import Decision
 
 STUCK_LEVEL = 2
 """An open duty escalated to this level or beyond makes its case stuck (spec section 5)."""

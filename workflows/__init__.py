@@ -1,9 +1,21 @@
-"""The built-in workflow definitions: § 12-4 and § 12-5 of opplæringslova, as data."""
+"""The built-in workflow packs: § 12-4 and § 12-5 of opplæringslova, as data, rules and words.
 
-from aktivitetsplikt.workflows.aktivitetsplikt import AKTIVITETSPLIKT
+Only the composition root (``aktivitetsplikt.engine.bootstrap``) imports this package.
+"""
+
+from aktivitetsplikt.workflows.aktivitetsplikt import AKTIVITETSPLIKT, AKTIVITETSPLIKT_PACK
 from aktivitetsplikt.workflows.documents import DOCUMENTS
-from aktivitetsplikt.workflows.skjerpa import SKJERPA_AKTIVITETSPLIKT
+from aktivitetsplikt.workflows.skjerpa import SKJERPA_AKTIVITETSPLIKT, SKJERPA_PACK
 
+BUILTIN_PACKS = (AKTIVITETSPLIKT_PACK, SKJERPA_PACK)
 BUILTIN_WORKFLOWS = (AKTIVITETSPLIKT, SKJERPA_AKTIVITETSPLIKT)
 
-__all__ = ["AKTIVITETSPLIKT", "BUILTIN_WORKFLOWS", "DOCUMENTS", "SKJERPA_AKTIVITETSPLIKT"]
+__all__ = [
+    "AKTIVITETSPLIKT",
+    "AKTIVITETSPLIKT_PACK",
+    "BUILTIN_PACKS",
+    "BUILTIN_WORKFLOWS",
+    "DOCUMENTS",
+    "SKJERPA_AKTIVITETSPLIKT",
+    "SKJERPA_PACK",
+]

@@ -6,7 +6,7 @@ routing away from an accused leadership; ``skjerpa.py`` declares only those diff
 
 from __future__ import annotations
 
-from aktivitetsplikt.engine.spec import (
+from aktivitetsplikt.engine.core.spec import (
     CreateObligation,
     Notify,
     ObligationKind,
@@ -14,45 +14,48 @@ from aktivitetsplikt.engine.spec import (
     StateSpec,
     TransitionSpec,
 )
+from aktivitetsplikt.workflows._labels import NB_DUTIES, NB_STATES, NB_STEPS
 
 VERSION = "2024-08"
 
 STATES = (
-    StateSpec(id="reported", label="Meldt", obligation="notify_principal"),
-    StateSpec(id="principal_notified", label="Rektor varslet", obligation="start_investigation"),
-    StateSpec(id="investigating", label="Undersøkes", obligation="conclude_investigation"),
-    StateSpec(id="planning", label="Tiltak planlegges", obligation="adopt_plan"),
-    StateSpec(id="measures_active", label="Tiltak pågår", obligation="evaluate"),
-    StateSpec(id="closed", label="Avsluttet", final=True),
+    StateSpec(id="reported", label=NB_STATES["reported"], obligation="notify_principal"),
+    StateSpec(id="principal_notified", label=NB_STATES["principal_notified"], obligation="start_investigation"),
+    StateSpec(id="investigating", label=NB_STATES["investigating"], obligation="conclude_investigation"),
+    StateSpec(id="planning", label=NB_STATES["planning"], obligation="adopt_plan"),
+    StateSpec(id="measures_active", label=NB_STATES["measures_active"], obligation="evaluate"),
+    StateSpec(id="closed", label=NB_STATES["closed"], final=True),
 )
 
 OBLIGATIONS = (
-    ObligationKind(kind="notify_principal", label="Varsle rektor", responsible_role="reporter", deadline="configured"),
+    ObligationKind(
+        kind="notify_principal", label=NB_DUTIES["notify_principal"], responsible_role="reporter", deadline="configured"
+    ),
     ObligationKind(
         kind="notify_school_owner",
-        label="Varsle skoleeier",
+        label=NB_DUTIES["notify_school_owner"],
         responsible_role="principal",
         deadline="configured",
     ),
     ObligationKind(
         kind="start_investigation",
-        label="Starte undersøkelse",
+        label=NB_DUTIES["start_investigation"],
         responsible_role="principal",
         deadline="configured",
     ),
     ObligationKind(
         kind="conclude_investigation",
-        label="Avslutte undersøkelsen",
+        label=NB_DUTIES["conclude_investigation"],
         responsible_role="responsible",
         deadline="configured",
     ),
     ObligationKind(
-        kind="adopt_plan", label="Vedta aktivitetsplan", responsible_role="responsible", deadline="configured"
+        kind="adopt_plan", label=NB_DUTIES["adopt_plan"], responsible_role="responsible", deadline="configured"
     ),
-    ObligationKind(kind="evaluate", label="Evaluere tiltakene", responsible_role="responsible", deadline="document"),
+    ObligationKind(kind="evaluate", label=NB_DUTIES["evaluate"], responsible_role="responsible", deadline="document"),
     ObligationKind(
         kind="respond_to_statsforvalter",
-        label="Svare Statsforvalteren",
+        label=NB_DUTIES["respond_to_statsforvalter"],
         responsible_role="principal",
         deadline="document",
     ),
@@ -65,7 +68,7 @@ PLAN_ROLES = ("principal", "case_handler")
 def report(document: str, set_case: dict[str, str], create: tuple[CreateObligation, ...]) -> TransitionSpec:
     return TransitionSpec(
         trigger="report",
-        label="Melde",
+        label=NB_STEPS["report"],
         sources=(),
         document=document,
         roles=("staff+",),
@@ -78,7 +81,7 @@ def report(document: str, set_case: dict[str, str], create: tuple[CreateObligati
 def reopen(document: str, set_case: dict[str, str]) -> TransitionSpec:
     return TransitionSpec(
         trigger="reopen",
-        label="Gjenåpne saken",
+        label=NB_STEPS["reopen"],
         sources=("closed",),
         document=document,
         roles=("staff+",),
@@ -97,7 +100,7 @@ def reopen(document: str, set_case: dict[str, str]) -> TransitionSpec:
 def notify_principal(outcomes: tuple[Outcome, ...]) -> TransitionSpec:
     return TransitionSpec(
         trigger="notify_principal",
-        label="Varsle rektor",
+        label=NB_STEPS["notify_principal"],
         sources=("reported",),
         document="NotifyPrincipal",
         roles=("staff+",),
@@ -119,7 +122,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
     return (
         TransitionSpec(
             trigger="assess_seriousness",
-            label="Vurdere alvorlighet",
+            label=NB_STEPS["assess_seriousness"],
             sources=ACTIVE,
             document="AssessSeriousness",
             roles=("principal",),
@@ -134,7 +137,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="notify_school_owner",
-            label="Varsle skoleeier",
+            label=NB_STEPS["notify_school_owner"],
             sources="open",
             document="NotifySchoolOwner",
             roles=("principal",),
@@ -143,7 +146,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="start_investigation",
-            label="Starte undersøkelse",
+            label=NB_STEPS["start_investigation"],
             sources=("principal_notified",),
             document="StartInvestigation",
             roles=("principal",),
@@ -159,7 +162,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="conclude_investigation",
-            label="Konkludere undersøkelsen",
+            label=NB_STEPS["conclude_investigation"],
             sources=("investigating",),
             document="ConcludeInvestigation",
             roles=PLAN_ROLES,
@@ -176,7 +179,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="adopt_plan",
-            label="Vedta aktivitetsplan",
+            label=NB_STEPS["adopt_plan"],
             sources=("planning",),
             document="Plan",
             roles=PLAN_ROLES,
@@ -191,7 +194,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="evaluate",
-            label="Evaluere tiltakene",
+            label=NB_STEPS["evaluate"],
             sources=("measures_active",),
             document="Evaluate",
             roles=PLAN_ROLES,
@@ -206,7 +209,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="revise_plan",
-            label="Revidere aktivitetsplanen",
+            label=NB_STEPS["revise_plan"],
             sources=("measures_active",),
             document="RevisePlan",
             roles=PLAN_ROLES,
@@ -220,7 +223,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="close",
-            label="Avslutte saken",
+            label=NB_STEPS["close"],
             sources=("measures_active",),
             document="Close",
             roles=("principal",),
@@ -229,7 +232,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="add_note",
-            label="Notat",
+            label=NB_STEPS["add_note"],
             sources="*",
             document="AddNote",
             roles=("staff+",),
@@ -238,7 +241,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="register_enforcement",
-            label="Registrere sak hos Statsforvalteren",
+            label=NB_STEPS["register_enforcement"],
             sources="*",
             document="RegisterEnforcement",
             roles=("principal",),
@@ -249,7 +252,7 @@ def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[Trans
         ),
         TransitionSpec(
             trigger="respond_to_statsforvalter",
-            label="Svare Statsforvalteren",
+            label=NB_STEPS["respond_to_statsforvalter"],
             sources="*",
             document="RespondToStatsforvalter",
             roles=("principal",),

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictInt
 
-from aktivitetsplikt.engine.documents import (
+from aktivitetsplikt.engine.core.documents import (
     CaseInstant,
     Document,
     Instant,

@@ -7,8 +7,11 @@ taken out of the case: the school owner is notified and acts instead.
 
 from __future__ import annotations
 
-from aktivitetsplikt.engine.spec import CreateObligation, Outcome, WorkflowSpec
+from aktivitetsplikt.engine.core.spec import CreateObligation, Outcome, WorkflowSpec
 from aktivitetsplikt.workflows import _common as c
+from aktivitetsplikt.workflows._audit import SCHOOL_AUDIT
+from aktivitetsplikt.workflows._dossier import SKJERPA_DOSSIER
+from aktivitetsplikt.workflows._school import deadlines, school_labels, school_pack
 
 ACCUSED = {"accused_staff": "accused_staff", "accused_is_leadership": "accused_is_leadership"}
 
@@ -28,11 +31,17 @@ LEADERSHIP_NOTICE = Outcome(
     notify=c.NOTIFY_PRINCIPAL_OUTCOME.notify,
 )
 
+LABELS = school_labels(
+    {"nb": "Skjerpet aktivitetsplikt (§ 12-5)", "nn": "Skjerpa aktivitetsplikt (§ 12-5)"},
+    "opplæringslova § 12-5",
+    "§ 12-5",
+)
+
 SKJERPA_AKTIVITETSPLIKT = WorkflowSpec(
     id="skjerpa_aktivitetsplikt",
     version=c.VERSION,
-    label="Skjerpet aktivitetsplikt (§ 12-5)",
-    legal_basis="opplæringslova § 12-5",
+    label=LABELS["nb"].workflow,
+    legal_basis=LABELS["nb"].legal_basis,
     states=c.STATES,
     obligations=c.OBLIGATIONS,
     principal_replaced_when="accused_is_leadership",
@@ -42,4 +51,20 @@ SKJERPA_AKTIVITETSPLIKT = WorkflowSpec(
         *c.common_steps(start_investigation_rules=("accused_not_responsible",)),
         c.reopen("StaffOffenceReport", set_case=ACCUSED),
     ),
+)
+
+SKJERPA_PACK = school_pack(
+    SKJERPA_AKTIVITETSPLIKT,
+    LABELS,
+    # Spec section 4: the "straks" deadlines of § 12-5.
+    deadlines(
+        notify_principal="4h",
+        notify_school_owner="4h",
+        start_investigation="1sd",
+        conclude_investigation="5sd",
+        adopt_plan="2sd",
+        max_evaluation_interval="4w",
+    ),
+    SCHOOL_AUDIT,
+    SKJERPA_DOSSIER,
 )

@@ -28,8 +28,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, Settings, bootstrap, load_settings
-from aktivitetsplikt.engine.documents import OSLO
-from aktivitetsplikt.engine.settings import NotifierSettings, SmtpSettings
+from aktivitetsplikt.engine.config.settings import NotifierSettings, SmtpSettings
+from aktivitetsplikt.engine.core.documents import OSLO
 from tests.conftest import TEACHER, TEST_CONFIG, report_doc
 
 POLL = 0.1

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aktivitetsplikt.engine import builtin_registry
-from aktivitetsplikt.engine.diagram import mermaid
+from aktivitetsplikt.engine.reports.diagram import mermaid
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

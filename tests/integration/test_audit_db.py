@@ -18,8 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from aktivitetsplikt.engine import Actor, Engine
-from aktivitetsplikt.engine.agenda import meeting_agenda, open_states
-from aktivitetsplikt.engine.audit import audit_school_year, count_audit_cases
+from aktivitetsplikt.engine.reports.agenda import meeting_agenda, open_states
+from aktivitetsplikt.engine.reports.audit import audit_school_year, count_audit_cases
 from tests.conftest import drive_to, report_doc
 from tests.integration.conftest import execute, sql_engine
 

@@ -1,9 +1,11 @@
-"""The dependency rule of design section 1, read from the source with ``ast``.
+"""The dependency rules of design sections 1 and 7b, read from the source with ``ast``.
 
-``workflows/`` imports only the engine's spec and documentation types (and pydantic). The engine core
-(``engine/`` minus the composition root and the entry points) imports neither storage, notifiers nor
-SQLAlchemy. ``storage/`` and ``notifiers/`` never import each other. Every import counts, including
-those under ``if TYPE_CHECKING:`` and inside functions: a lazy import is still a dependency.
+Inside ``engine/`` the layers are folders: ``core/`` (pure) <- ``app/`` <- ``reports/`` <- the faces
+(``cli/``, ``daemon.py``) and ``bootstrap.py`` at the root; ``config/`` beside ``app``. ``errors.py`` is
+shared by all. The adapters (``storage/``, ``notifiers/``) import the core, the ports and the
+configuration, never each other. Only the composition root imports ``workflows``, and the workflow packs
+import only the core's definition types (and pydantic). Every import counts, including those under
+``if TYPE_CHECKING:`` and inside functions: a lazy import is still a dependency.
 """
 
 from __future__ import annotations
@@ -22,10 +24,24 @@ PACKAGES = {
     "storage": "aktivitetsplikt.storage",
     "notifiers": "aktivitetsplikt.notifiers",
 }
-# The composition root and the entry points (the CLI with its command modules, the daemon, the demo tour).
-OUTWARD_FACES = {"bootstrap.py", "cli.py", "cli_reports.py", "cli_export.py", "daemon.py", "demo.py", "views.py"}
-FORBIDDEN_IN_CORE = ("aktivitetsplikt.storage", "aktivitetsplikt.notifiers", "sqlalchemy", "alembic")
-WORKFLOWS_MAY_IMPORT = ("aktivitetsplikt.workflows", "aktivitetsplikt.engine.spec", "aktivitetsplikt.engine.documents")
+E = "aktivitetsplikt.engine"
+ERRORS = f"{E}.errors"
+# What each layer of the engine may import from the project (besides itself).
+LAYERS: dict[str, tuple[str, ...]] = {
+    "core": (f"{E}.core", ERRORS),
+    "config": (f"{E}.core", f"{E}.config", ERRORS),
+    "app": (f"{E}.core", f"{E}.config", f"{E}.app", ERRORS),
+    "reports": (f"{E}.core", f"{E}.config", f"{E}.app", f"{E}.reports", ERRORS),
+}
+ADAPTERS_MAY_IMPORT = (f"{E}.core", f"{E}.app.ports", f"{E}.config", ERRORS)
+COMPOSITION_ROOT = ("engine/bootstrap.py",)
+NO_IO_LIBRARIES = ("sqlalchemy", "alembic", "structlog", "typer", "rich", "jinja2", "psycopg", "httpx", "smtplib")
+# A pack declares its workflow with the core's definition types and raises the engine's own errors.
+WORKFLOWS_MAY_IMPORT = (
+    "aktivitetsplikt.workflows",
+    *(f"{E}.core.{m}" for m in ("spec", "documents", "rules", "pack", "audit_profile", "dossier_layout", "calendar")),
+    ERRORS,
+)
 THIRD_PARTY_FOR_WORKFLOWS = ("pydantic",)
 
 
@@ -69,35 +85,89 @@ def sources(folder: str) -> list[Path]:
     return sorted(p for p in (ROOT / folder).rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def core_sources() -> list[Path]:
-    engine = [p for p in sources("engine") if p.name not in OUTWARD_FACES]
-    return engine + sources("workflows")
-
-
 def ids(paths: list[Path]) -> list[str]:
     return [str(p.relative_to(ROOT)) for p in paths]
 
 
-class TestEngineCore:
+def layered() -> list[tuple[str, Path]]:
+    return [(layer, path) for layer in LAYERS for path in sources(f"engine/{layer}")]
+
+
+def project_imports(path: Path) -> list[str]:
+    return sorted(m for m in imports_of(path) if m.startswith("aktivitetsplikt"))
+
+
+class TestLayers:
     def test_there_is_something_to_check(self) -> None:
-        """The scan finds the engine core and the workflows (the rule cannot pass vacuously)."""
-        names = set(ids(core_sources()))
+        """Every layer folder has modules, so no rule below can pass vacuously."""
+        found = {layer for layer, _ in layered()}
 
-        assert {"engine/service.py", "engine/decide.py", "workflows/_common.py"} <= names
-        assert set() == names & {f"engine/{face}" for face in OUTWARD_FACES}
+        assert set(LAYERS) == found
+        assert {"engine/core/decide.py", "engine/app/service.py", "engine/reports/audit.py"} <= {
+            str(p.relative_to(ROOT)) for _, p in layered()
+        }
 
-    @pytest.mark.parametrize("path", core_sources(), ids=ids(core_sources()))
-    def test_core_imports_no_adapter_and_no_sqlalchemy(self, path: Path) -> None:
-        """The engine core and the workflows talk to storage and notifiers only through the ports."""
-        offending = sorted(m for m in imports_of(path) if is_within(m, FORBIDDEN_IN_CORE))
+    @pytest.mark.parametrize(("layer", "path"), layered(), ids=ids([p for _, p in layered()]))
+    def test_a_layer_imports_only_the_layers_below_it(self, layer: str, path: Path) -> None:
+        """core imports nothing above it; app sees core and config; reports see app; none sees a face."""
+        offending = [m for m in project_imports(path) if not is_within(m, LAYERS[layer]) and m != E]
+
+        assert [] == offending
+
+    @pytest.mark.parametrize("path", sources("engine/core"), ids=ids(sources("engine/core")))
+    def test_the_core_does_no_io(self, path: Path) -> None:
+        """The pure core imports no database, logging, terminal, template or network library."""
+        assert [] == sorted(m for m in imports_of(path) if is_within(m, NO_IO_LIBRARIES))
+
+    def test_only_the_composition_root_imports_workflows_and_adapters(self) -> None:
+        """Apart from bootstrap.py, the engine never names a workflow pack; the adapters only the faces use."""
+        offending = [
+            f"{rel}: {m}"
+            for path in sources("engine")
+            if (rel := str(path.relative_to(ROOT))) not in COMPOSITION_ROOT
+            for m in project_imports(path)
+            if is_within(m, ("aktivitetsplikt.workflows",))
+            or (is_within(m, ("aktivitetsplikt.storage", "aktivitetsplikt.notifiers")) and "/cli/" not in rel)
+        ]
 
         assert [] == offending
 
 
+class TestNoCycles:
+    def test_the_project_has_no_import_cycle(self) -> None:
+        """No module imports, directly or through others, a module that imports it."""
+        modules = {module_name(p): p for folder in PACKAGES for p in sources(folder)}
+        graph = {
+            name: {m for m in imports_of(path) if m in modules and m != name and not name.startswith(m + ".")}
+            for name, path in modules.items()
+        }
+        # ``from package import submodule`` names both; the edge that matters is to the submodule.
+        for name, targets in graph.items():
+            graph[name] = {t for t in targets if not any(o.startswith(t + ".") for o in targets)}
+
+        cycles: list[list[str]] = []
+        state: dict[str, int] = {}
+
+        def visit(node: str, trail: list[str]) -> None:
+            state[node] = 1
+            for nxt in sorted(graph[node]):
+                if state.get(nxt) == 1:
+                    cycles.append([*trail[trail.index(nxt) :], nxt])
+                elif nxt not in state:
+                    visit(nxt, [*trail, nxt])
+            state[node] = 2
+
+        for start in sorted(graph):
+            if start not in state:
+                visit(start, [start])
+
+        assert [] == cycles
+
+
 class TestWorkflows:
     @pytest.mark.parametrize("path", sources("workflows"), ids=ids(sources("workflows")))
-    def test_workflows_import_only_spec_documents_and_pydantic(self, path: Path) -> None:
-        """A workflow is data: it needs the spec and documentation types, pydantic and the stdlib only."""
+    def test_workflows_import_only_definition_types_and_pydantic(self, path: Path) -> None:
+        """A workflow pack is data and rules: the core's definition types, pydantic and the stdlib only."""
         offending = sorted(
             m
             for m in imports_of(path)
@@ -110,15 +180,25 @@ class TestWorkflows:
 
 class TestAdapters:
     @pytest.mark.parametrize("path", sources("storage"), ids=ids(sources("storage")))
-    def test_storage_never_imports_notifiers(self, path: Path) -> None:
-        """The storage adapter knows engine types, never the notifiers."""
-        assert [] == sorted(m for m in imports_of(path) if is_within(m, ("aktivitetsplikt.notifiers",)))
+    def test_storage_imports_core_ports_and_config_only(self, path: Path) -> None:
+        """The storage adapter knows engine types and ports, never the notifiers or the application."""
+        offending = [
+            m
+            for m in project_imports(path)
+            if not is_within(m, ("aktivitetsplikt.storage", *ADAPTERS_MAY_IMPORT)) and m != E
+        ]
+        assert [] == offending
 
     @pytest.mark.parametrize("path", sources("notifiers"), ids=ids(sources("notifiers")))
-    def test_notifiers_never_import_storage(self, path: Path) -> None:
-        """The notifiers know engine types, never the storage or SQLAlchemy."""
-        forbidden = ("aktivitetsplikt.storage", "sqlalchemy", "alembic")
-        assert [] == sorted(m for m in imports_of(path) if is_within(m, forbidden))
+    def test_notifiers_import_core_ports_and_config_only(self, path: Path) -> None:
+        """The notifiers know engine types and ports, never the storage, SQLAlchemy or the application."""
+        offending = [
+            m
+            for m in project_imports(path)
+            if not is_within(m, ("aktivitetsplikt.notifiers", *ADAPTERS_MAY_IMPORT)) and m != E
+        ]
+        offending += sorted(m for m in imports_of(path) if is_within(m, ("sqlalchemy", "alembic")))
+        assert [] == offending
 
 
 class TestImportTime:

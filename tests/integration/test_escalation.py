@@ -126,9 +126,7 @@ class TestAccusedLeadership:
             school="hellerud",
             pupil="elev-2",
             actor=TEACHER,
-            document=report_doc(
-                occurred_at="2026-09-24T09:00", accused_staff="rektor", accused_is_leadership=True
-            ),
+            document=report_doc(occurred_at="2026-09-24T09:00", accused_staff="rektor", accused_is_leadership=True),
         )
         sweep_at(engine, clock, datetime(2026, 9, 24, 12, 0, tzinfo=UTC))
         engine.fire(
@@ -153,9 +151,7 @@ class TestAccusedLeadership:
             school="hellerud",
             pupil="elev-2",
             actor=TEACHER,
-            document=report_doc(
-                occurred_at="2026-09-24T09:00", accused_staff="t-20", accused_is_leadership=False
-            ),
+            document=report_doc(occurred_at="2026-09-24T09:00", accused_staff="t-20", accused_is_leadership=False),
         )
         engine.fire(
             case.id,

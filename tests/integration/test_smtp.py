@@ -24,7 +24,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from pydantic import SecretStr
 
 from aktivitetsplikt.engine import OutboxMessage, Settings
-from aktivitetsplikt.engine.settings import NotifierSettings, SmtpSettings
+from aktivitetsplikt.engine.config.settings import NotifierSettings, SmtpSettings
 from aktivitetsplikt.notifiers import DeliveryError, SmtpNotifier
 
 SENDER = "aktivitetsplikt@skole.example"
@@ -58,9 +58,7 @@ class Logins:
         self.expected = LoginPassword(user.encode(), password.encode())
         self.attempts: list[tuple[str, bytes]] = []
 
-    def __call__(
-        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
-    ) -> AuthResult:
+    def __call__(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
         self.attempts.append((mechanism, data.login if isinstance(data, LoginPassword) else b""))
         # handled=False: aiosmtpd then answers a refusal with 535 itself.
         return AuthResult(success=data == self.expected, handled=False)
@@ -89,8 +87,9 @@ def message(address: str = "rektor@hellerud.example") -> OutboxMessage:
         "workflow_label": "Aktivitetsplikt (§ 12-4)",
         "state": "principal_notified",
         "state_label": "Rektor varslet",
-        "duties": [{"kind": "start_investigation", "label": "Starte undersøkelse",
-                    "due_at": "2026-09-04T22:00:00+00:00"}],
+        "duties": [
+            {"kind": "start_investigation", "label": "Starte undersøkelse", "due_at": "2026-09-04T22:00:00+00:00"}
+        ],
         "level": 1,
         "overdue": True,
     }
@@ -130,9 +129,7 @@ def received(envelope: Envelope) -> EmailMessage:
 
 
 class TestDelivery:
-    def test_the_server_receives_the_mail(
-        self, settings: Settings, server: Controller, collector: Collector
-    ) -> None:
+    def test_the_server_receives_the_mail(self, settings: Settings, server: Controller, collector: Collector) -> None:
         """Envelope, headers and the UTF-8 bokmål body arrive as sent."""
         outbox = message()
         SmtpNotifier(smtp_settings(settings, server.port)).send(outbox)
@@ -180,9 +177,7 @@ class TestFailures:
         assert time.monotonic() - started < 5
         assert isinstance(caught.value.__cause__, ConnectionRefusedError)
 
-    def test_a_refused_recipient_fails(
-        self, settings: Settings, server: Controller, collector: Collector
-    ) -> None:
+    def test_a_refused_recipient_fails(self, settings: Settings, server: Controller, collector: Collector) -> None:
         """A recipient the server refuses is a failed delivery, and nothing is delivered."""
         with pytest.raises(DeliveryError, match=r"SMTPRecipientsRefused"):
             SmtpNotifier(smtp_settings(settings, server.port)).send(message(UNKNOWN))
@@ -197,8 +192,24 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
         pytest.skip("the openssl command is not installed; STARTTLS is not tested")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
         check=True,
         capture_output=True,
     )
@@ -207,16 +218,19 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
 
 class TestStartTls:
     @pytest.fixture
-    def tls_server(
-        self, certificate: tuple[Path, Path], collector: Collector
-    ) -> Iterator[tuple[Controller, Logins]]:
+    def tls_server(self, certificate: tuple[Path, Path], collector: Collector) -> Iterator[tuple[Controller, Logins]]:
         cert, key = certificate
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
         logins = Logins("aktivitetsplikt", "s3cret-pass")
         controller = Controller(
-            collector, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True,
-            authenticator=logins, auth_require_tls=True,
+            collector,
+            hostname="127.0.0.1",
+            port=free_port(),
+            tls_context=context,
+            require_starttls=True,
+            authenticator=logins,
+            auth_require_tls=True,
         )
         controller.start()
         try:
@@ -225,26 +239,34 @@ class TestStartTls:
             controller.stop()
 
     def test_starttls_and_login(
-        self, settings: Settings, certificate: tuple[Path, Path], tls_server: tuple[Controller, Logins],
+        self,
+        settings: Settings,
+        certificate: tuple[Path, Path],
+        tls_server: tuple[Controller, Logins],
         collector: Collector,
     ) -> None:
         """With starttls the connection is encrypted before the login; the mail then goes through."""
         controller, logins = tls_server
-        configured = smtp_settings(settings, controller.port, starttls=True, username="aktivitetsplikt",
-                                   password=SecretStr("s3cret-pass"))
+        configured = smtp_settings(
+            settings, controller.port, starttls=True, username="aktivitetsplikt", password=SecretStr("s3cret-pass")
+        )
         trusted = ssl.create_default_context(cafile=str(certificate[0]))
         SmtpNotifier(configured, ssl_context=trusted).send(message())
         assert 1 == len(collector.envelopes)
         assert [("PLAIN", b"aktivitetsplikt")] == logins.attempts
 
     def test_a_wrong_password_fails(
-        self, settings: Settings, certificate: tuple[Path, Path], tls_server: tuple[Controller, Logins],
+        self,
+        settings: Settings,
+        certificate: tuple[Path, Path],
+        tls_server: tuple[Controller, Logins],
         collector: Collector,
     ) -> None:
         """A refused login is a failed delivery."""
         controller, _ = tls_server
-        configured = smtp_settings(settings, controller.port, starttls=True, username="aktivitetsplikt",
-                                   password=SecretStr("wrong"))
+        configured = smtp_settings(
+            settings, controller.port, starttls=True, username="aktivitetsplikt", password=SecretStr("wrong")
+        )
         trusted = ssl.create_default_context(cafile=str(certificate[0]))
         with pytest.raises(DeliveryError, match=r"SMTPAuthenticationError"):
             SmtpNotifier(configured, ssl_context=trusted).send(message())

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import Case, Engine, Event, FixedClock, Settings
-from aktivitetsplikt.engine.agenda import build_agenda
-from aktivitetsplikt.engine.audit import (
+from aktivitetsplikt.engine.core.chain import GENESIS, event_hash
+from aktivitetsplikt.engine.reports.agenda import build_agenda
+from aktivitetsplikt.engine.reports.audit import (
     CSV_FIELDS,
     SUMMARY_FIELDS,
     CaseAudit,
@@ -30,7 +31,6 @@ from aktivitetsplikt.engine.audit import (
     spec_lookup,
     summarize,
 )
-from aktivitetsplikt.engine.chain import GENESIS, event_hash
 from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, pupil_heard, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aktivitetsplikt.engine.calendar import Duration, SchoolCalendar
+from aktivitetsplikt.engine.core.calendar import Duration, SchoolCalendar
 
 OSLO = ZoneInfo("Europe/Oslo")
 AUTUMN_BREAK_2026 = (date(2026, 9, 28), date(2026, 10, 2))

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import Engine, FixedClock
-from aktivitetsplikt.engine.export import export_json, render_html
+from aktivitetsplikt.engine.reports.export import export_json, render_html
 from tests.conftest import HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard
 
 DASH = "\N{EN DASH}"  # bokmål typography in the page

@@ -26,9 +26,9 @@ import structlog
 from pydantic import SecretStr
 
 from aktivitetsplikt.engine import FixedClock, OutboxMessage, Settings, bootstrap, load_settings
-from aktivitetsplikt.engine.decide import notice_payload
+from aktivitetsplikt.engine.config.settings import NotifierSettings, SmtpSettings, WebhookSettings
+from aktivitetsplikt.engine.core.decide import notice_payload
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.settings import NotifierSettings, SmtpSettings, WebhookSettings
 from aktivitetsplikt.notifiers import (
     ConsoleNotifier,
     DeliveryError,
@@ -53,8 +53,17 @@ FREE_TEXTS = {
 FORBIDDEN = (PUPIL_REF, "Kari", "Nordmann", "Per Hansen", "FRITEKST", "utestengt", "friminutt", "t-17")
 
 NOTICE_KEYS = {
-    "case_id", "case_number", "school", "school_name", "workflow", "workflow_label", "state", "state_label",
-    "trigger", "trigger_label", "duties",
+    "case_id",
+    "case_number",
+    "school",
+    "school_name",
+    "workflow",
+    "workflow_label",
+    "state",
+    "state_label",
+    "trigger",
+    "trigger_label",
+    "duties",
 }
 LADDER_KEYS = (NOTICE_KEYS - {"trigger", "trigger_label"}) | {"level", "overdue"}
 OPTIONAL_LADDER_KEYS = {"recipients"}
@@ -77,7 +86,8 @@ class Journey:
 
     def one(self, kind: str, level: int | None = None, role: str | None = None) -> OutboxMessage:
         found = [
-            m for m in self.messages
+            m
+            for m in self.messages
             if m.kind == kind and m.level == level and (role is None or m.recipient_role == role)
         ]
         assert len(found) == 1, [(m.kind, m.level, m.recipient_role) for m in self.messages]
@@ -100,12 +110,18 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
         case = engine.report(
             workflow="aktivitetsplikt", school="hellerud", pupil=PUPIL_REF, document=doc, actor=TEACHER
         )
-        notified = {"notified_at": "2026-09-02T09:15", "channel": FREE_TEXTS["channel"],
-                    "summary": FREE_TEXTS["summary"]}
+        notified = {
+            "notified_at": "2026-09-02T09:15",
+            "channel": FREE_TEXTS["channel"],
+            "summary": FREE_TEXTS["summary"],
+        }
         engine.fire(case.id, "notify_principal", notified, TEACHER)
         # Before the deadline (reminder), at it (level 1) and a school day after it (level 2).
-        for at in (datetime(2026, 9, 4, 6, tzinfo=UTC), datetime(2026, 9, 4, 22, tzinfo=UTC),
-                   datetime(2026, 9, 8, 6, tzinfo=UTC)):
+        for at in (
+            datetime(2026, 9, 4, 6, tzinfo=UTC),
+            datetime(2026, 9, 4, 22, tzinfo=UTC),
+            datetime(2026, 9, 8, 6, tzinfo=UTC),
+        ):
             clock.set(at)
             engine.sweep()
         yield Journey(settings, case.id, case.number, tuple(engine.outbox()))
@@ -121,8 +137,9 @@ def with_payload(message: OutboxMessage, **changes: Any) -> OutboxMessage:
 
 
 def webhook_settings(settings: Settings, secret: str | None = SECRET) -> Settings:
-    webhook = WebhookSettings(url="https://tool.example/hooks/aktivitetsplikt",
-                              secret=None if secret is None else SecretStr(secret))
+    webhook = WebhookSettings(
+        url="https://tool.example/hooks/aktivitetsplikt", secret=None if secret is None else SecretStr(secret)
+    )
     notifiers = NotifierSettings(channels=["webhook"], webhook=webhook)
     return settings.model_copy(update={"notifiers": notifiers})
 
@@ -236,9 +253,7 @@ class TestRendering:
         _, body = renderer.render(with_payload(journey.one("notice"), duties=[duty]))
         assert "- Varsle rektor: innen onsdag 2. september 2026 kl. 14:00\n" in body
 
-    def test_nothing_from_the_case_beyond_the_allowed_fields(
-        self, journey: Journey, renderer: Renderer
-    ) -> None:
+    def test_nothing_from_the_case_beyond_the_allowed_fields(self, journey: Journey, renderer: Renderer) -> None:
         """No subject or body of any message holds the pupil reference, names, free text or staff refs."""
         for message in journey.messages:
             subject, body = renderer.render(message)
@@ -273,8 +288,9 @@ class TestTemplateOverride:
         config_file.write_text(text, encoding="utf-8")
         return folder
 
-    def test_an_override_replaces_the_built_in_template(self, templates: Path, config_file: Path,
-                                                      journey: Journey) -> None:
+    def test_an_override_replaces_the_built_in_template(
+        self, templates: Path, config_file: Path, journey: Journey
+    ) -> None:
         """A template in templates_dir wins over the built-in one; the others stay built in."""
         (templates / "notice.subject.j2").write_text("Egen mal: {{ case_number }} ({{ school_name }})\n")
         renderer = Renderer(load_settings(config_file))
@@ -288,8 +304,7 @@ class TestTemplateOverride:
         subject, _ = Renderer(load_settings(config_file)).render(journey.one("notice"))
         assert f"Sak {journey.number} Bcc: x@y.example" == subject
 
-    def test_an_override_asking_for_the_pupil_fails(self, templates: Path, config_file: Path,
-                                                   journey: Journey) -> None:
+    def test_an_override_asking_for_the_pupil_fails(self, templates: Path, config_file: Path, journey: Journey) -> None:
         """StrictUndefined: a template that asks for a field outside the picked set fails loudly."""
         (templates / "notice.txt.j2").write_text("Elev: {{ pupil }}\n")
         renderer = Renderer(load_settings(config_file))
@@ -356,8 +371,10 @@ class TestSmtpNotifier:
             "Message-ID": f"<{message.id}@aktivitetsplikt>",
             "X-Aktivitetsplikt-Case": journey.number,
             "X-Aktivitetsplikt-Kind": "reminder",
-        } == {key: mail[key] for key in ("From", "To", "Subject", "Message-ID", "X-Aktivitetsplikt-Case",
-                                         "X-Aktivitetsplikt-Kind")}
+        } == {
+            key: mail[key]
+            for key in ("From", "To", "Subject", "Message-ID", "X-Aktivitetsplikt-Case", "X-Aktivitetsplikt-Kind")
+        }
         expected_type = ("text/plain", "utf-8")
         assert expected_type == (mail.get_content_type(), mail.get_content_charset())
         assert mail["Date"]

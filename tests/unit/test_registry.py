@@ -12,9 +12,9 @@ import transitions
 
 from aktivitetsplikt.engine import DocumentationMissing, Engine, FixedClock, Settings, WorkflowDefinitionError
 from aktivitetsplikt.engine.bootstrap import builtin_registry
-from aktivitetsplikt.engine.registry import WorkflowRegistry
-from aktivitetsplikt.engine.rules import RULES
-from aktivitetsplikt.engine.spec import WorkflowSpec
+from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+from aktivitetsplikt.workflows._rules import RULES
+from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT, DOCUMENTS, SKJERPA_AKTIVITETSPLIKT
 from tests.conftest import HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import make_engine
@@ -231,7 +231,7 @@ class TestSpecValidation:
         data = builtin_data()
         mutate(data)
         spec = WorkflowSpec.model_validate(data)
-        registry = WorkflowRegistry(DOCUMENTS)
+        registry = WorkflowRegistry(DOCUMENTS, RULES)
         with pytest.raises(WorkflowDefinitionError, match=invalid(problem)):
             registry.register(spec)
         expected = []
@@ -241,7 +241,7 @@ class TestSpecValidation:
         """A non-final state without a duty is fine when the definition says why."""
         data = builtin_data()
         state(data, "planning").update(obligation=None, no_deadline_reason="the plan's duty is on the case")
-        registry = WorkflowRegistry(DOCUMENTS)
+        registry = WorkflowRegistry(DOCUMENTS, RULES)
         registry.register(WorkflowSpec.model_validate(data))
         expected = ["aktivitetsplikt"]
         assert expected == [s.id for s in registry.workflows()]
@@ -260,7 +260,7 @@ class TestSpecValidation:
     @pytest.mark.parametrize("spec", [AKTIVITETSPLIKT, SKJERPA_AKTIVITETSPLIKT], ids=lambda s: s.id)
     def test_builtin_definitions_are_valid(self, spec: WorkflowSpec) -> None:
         """Both built-in workflows register on their own."""
-        registry = WorkflowRegistry(DOCUMENTS)
+        registry = WorkflowRegistry(DOCUMENTS, RULES)
         registry.register(spec)
         assert spec == registry.spec(spec.id, "2024-08")
 
@@ -269,14 +269,14 @@ class TestRegisterData:
     @pytest.mark.parametrize("spec", [AKTIVITETSPLIKT, SKJERPA_AKTIVITETSPLIKT], ids=lambda s: s.id)
     def test_model_dump_registers_as_an_equal_definition(self, spec: WorkflowSpec) -> None:
         """register_data of a built-in's model_dump() gives back an equal, registered definition."""
-        registry = WorkflowRegistry(DOCUMENTS)
+        registry = WorkflowRegistry(DOCUMENTS, RULES)
         registered = registry.register_data(spec.model_dump())
         assert (spec, spec) == (registered, registry.spec(spec.id))
 
     @pytest.mark.parametrize("spec", [AKTIVITETSPLIKT, SKJERPA_AKTIVITETSPLIKT], ids=lambda s: s.id)
     def test_parsed_json_registers_as_an_equal_definition(self, spec: WorkflowSpec) -> None:
         """A definition parsed from JSON text (lists, not tuples) registers as the same definition."""
-        registry = WorkflowRegistry(DOCUMENTS)
+        registry = WorkflowRegistry(DOCUMENTS, RULES)
         assert spec == registry.register_data(json.loads(spec.model_dump_json()))
 
     def test_newer_version_becomes_the_default(self) -> None:
@@ -322,7 +322,7 @@ class TestRegisterData:
         """Data that is not a definition at all is refused, naming where it is wrong."""
         data = builtin_data()
         mutate(data)
-        registry = WorkflowRegistry(DOCUMENTS)
+        registry = WorkflowRegistry(DOCUMENTS, RULES)
         message = f"The workflow definition is invalid at '{where}': {problem}; fix it and load it again."
         with pytest.raises(WorkflowDefinitionError, match=f"^{re.escape(message)}$"):
             registry.register_data(data)
@@ -334,7 +334,7 @@ class TestRegisterData:
         data = builtin_data()
         _unreachable(data)
         with pytest.raises(WorkflowDefinitionError, match=invalid("the state 'limbo' cannot be reached")):
-            WorkflowRegistry(DOCUMENTS).register_data(data)
+            WorkflowRegistry(DOCUMENTS, RULES).register_data(data)
 
     def test_unknown_workflow_version(self) -> None:
         """Asking for a version that is not registered names the workflows that are."""

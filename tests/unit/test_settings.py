@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from aktivitetsplikt.engine.calendar import Duration
+from aktivitetsplikt.engine.bootstrap import builtin_registry
+from aktivitetsplikt.engine.config.settings import CalendarSettings, Settings, load_settings
+from aktivitetsplikt.engine.core.calendar import Duration
+from aktivitetsplikt.engine.core.policy import Policy
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.engine.settings import (
-    DEFAULT_DEADLINES,
-    CalendarSettings,
-    Settings,
-    WorkflowDeadlines,
-    load_settings,
-)
 
 REPO_CONFIG = Path(__file__).parents[2] / "config.toml"
 
@@ -63,15 +60,20 @@ def write_config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def as_text(deadlines: dict[str, WorkflowDeadlines]) -> dict[str, dict[str, str]]:
-    return {workflow: {k: str(v) for k, v in d.model_dump().items()} for workflow, d in deadlines.items()}
+def as_text(deadlines: Mapping[str, Mapping[str, Duration]]) -> dict[str, dict[str, str]]:
+    return {workflow: {k: str(v) for k, v in d.items()} for workflow, d in deadlines.items()}
+
+
+def policy(settings: Settings) -> Policy:
+    """The policy the engine builds: the built-in packs' default deadlines with the config over them."""
+    return settings.policy(builtin_registry().packs())
 
 
 class TestDefaults:
     def test_deadlines_are_those_of_spec_section_4(self) -> None:
-        """Without a file the deadlines of both workflows are the spec's."""
+        """Without a file the deadlines of both workflows are the spec's (their packs' defaults)."""
         expected = SPEC_DEADLINES
-        assert expected == as_text(load_settings().deadlines)
+        assert expected == as_text(policy(load_settings()).deadlines)
 
     def test_other_defaults_are_those_of_spec_section_10(self) -> None:
         """Database, daemon, notifiers, links, calendar and escalation default to spec section 10."""
@@ -112,12 +114,12 @@ class TestDefaults:
     def test_deadline_lookup(self) -> None:
         """deadline() gives one configured duration."""
         expected = Duration(4, "h")
-        assert expected == load_settings().deadline("skjerpa_aktivitetsplikt", "notify_principal")
+        assert expected == policy(load_settings()).deadline("skjerpa_aktivitetsplikt", "notify_principal")
 
     def test_default_deadlines_constant_matches_the_spec(self) -> None:
-        """DEFAULT_DEADLINES is the table of spec section 4."""
+        """The built-in packs' default deadlines are the table of spec section 4."""
         expected = SPEC_DEADLINES
-        assert expected == as_text(dict(DEFAULT_DEADLINES))
+        assert expected == as_text({pack.id: pack.deadlines for pack in builtin_registry().packs()})
 
 
 class TestRepoConfig:
@@ -162,14 +164,14 @@ class TestPartialOverride:
             "skjerpa_aktivitetsplikt": {**SPEC_DEADLINES["skjerpa_aktivitetsplikt"]},
         }
         expected["skjerpa_aktivitetsplikt"]["adopt_plan"] = "3sd"
-        assert expected == as_text(load_settings(path).deadlines)
+        assert expected == as_text(policy(load_settings(path)).deadlines)
 
-    def test_new_workflow_with_every_key(self, tmp_path: Path) -> None:
-        """A workflow without built-in deadlines may be configured when every key is given."""
-        keys = "\n".join(f'{key} = "3sd"' for key in WorkflowDeadlines.model_fields)
-        settings = load_settings(write_config(tmp_path, f"[deadlines.mobbeombud]\n{keys}\n"))
-        expected = Duration(3, "sd")
-        assert expected == settings.deadline("mobbeombud", "adopt_plan")
+    def test_a_deadline_the_pack_does_not_know_is_refused(self, tmp_path: Path) -> None:
+        """[deadlines.<workflow>] is checked against the pack's own deadline names."""
+        settings = load_settings(write_config(tmp_path, '[deadlines.aktivitetsplikt]\nadopt_plans = "3sd"\n'))
+        expected = r"^\[deadlines\.aktivitetsplikt\] adopt_plans is not a deadline of aktivitetsplikt; use one of "
+        with pytest.raises(ConfigError, match=expected):
+            policy(settings)
 
     def test_a_section_overrides_only_its_keys(self, tmp_path: Path) -> None:
         """[daemon] max_attempts = 3 keeps the default intervals."""
@@ -195,8 +197,8 @@ class TestEnvOverride:
         settings = load_settings()
         expected = (Duration(3, "sd"), Duration(4, "w"), Duration(30, "s"))
         actual = (
-            settings.deadline("skjerpa_aktivitetsplikt", "adopt_plan"),
-            settings.deadline("skjerpa_aktivitetsplikt", "max_evaluation_interval"),
+            policy(settings).deadline("skjerpa_aktivitetsplikt", "adopt_plan"),
+            policy(settings).deadline("skjerpa_aktivitetsplikt", "max_evaluation_interval"),
             settings.daemon.sweep_every,
         )
         assert expected == actual
@@ -279,15 +281,15 @@ class TestRefusals:
 
     def test_unknown_workflow_deadlines(self) -> None:
         """deadline() of a workflow without a section says what to add."""
-        with pytest.raises(ConfigError, match=r"add \[deadlines\.mobbeombud\] with notify_principal, "):
-            load_settings().deadline("mobbeombud", "adopt_plan")
+        with pytest.raises(ConfigError, match=r"^Workflow 'mobbeombud' has no deadlines; add \[deadlines\.mobbeombud\]"):
+            policy(load_settings()).deadline("mobbeombud", "adopt_plan")
 
-    def test_new_workflow_missing_keys(self, tmp_path: Path) -> None:
-        """A workflow without built-in deadlines must give every key."""
-        path = write_config(tmp_path, '[deadlines.mobbeombud]\nadopt_plan = "3sd"\n')
-        expected = r"\[deadlines\.mobbeombud\] notify_principal is missing; add it \(a workflow without built-in"
+    def test_deadlines_of_a_workflow_no_pack_brings(self, tmp_path: Path) -> None:
+        """[deadlines.<workflow>] for a workflow no pack brings is refused, naming the known ones."""
+        settings = load_settings(write_config(tmp_path, '[deadlines.mobbeombud]\nadopt_plan = "3sd"\n'))
+        expected = r"^\[deadlines\.mobbeombud\] names no known workflow; use one of: aktivitetsplikt, "
         with pytest.raises(ConfigError, match=expected):
-            load_settings(path)
+            policy(settings)
 
     def test_school_holiday_ending_before_it_starts(self, tmp_path: Path) -> None:
         """A reversed school holiday is named."""

@@ -1,0 +1,1 @@
+"""The application layer: ports, the Engine service, the dispatcher, the default directory."""

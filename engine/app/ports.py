@@ -1,0 +1,146 @@
+"""The small interfaces the engine talks through; storage and notifiers implement them.
+
+``Directory`` is defined in the core, which needs it to address notices, and re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from aktivitetsplikt.engine.core.directory import Directory
+from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+
+class Notifier(Protocol):
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver one message; raise on failure so the dispatcher retries it."""
+        ...
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    school: str | None = None
+    state: str | None = None
+    school_year: str | None = None
+    overdue_at: datetime | None = None
+    """Only cases with a duty whose deadline has passed at this instant."""
+    stuck: bool = False
+    """Only cases with a duty that has escalated past the last level."""
+    open_only: bool = False
+    """Only cases that are not in a final state."""
+    by_urgency: bool = False
+    """Most urgent first: the earliest open deadline, then the case number; cases with no open duty last."""
+    limit: int | None = None
+
+
+class CaseRepository(Protocol):
+    def get(self, ref: str, *, with_events: bool = False) -> Case:
+        """A case by id or number, with all its obligations; raises CaseNotFound."""
+        ...
+
+    def next_number(self, school: str, school_year: str) -> int: ...
+
+    def add(self, decision: Decision) -> None:
+        """Store a new case with its first event, obligations and messages."""
+        ...
+
+    def save(self, decision: Decision, expected_version: int) -> None:
+        """Store a step; raises ConcurrencyConflict when the case is no longer at ``expected_version``."""
+        ...
+
+    def events(self, case_id: str) -> list[Event]: ...
+
+    def list(self, query: CaseQuery) -> list[Case]: ...
+
+    def lock(self, case_ids: list[str]) -> dict[str, Case]:
+        """The projections (without duties) of these cases, locked until the transaction ends."""
+        ...
+
+    def record_escalations(self, decisions: list[Decision]) -> None:
+        """Store sweep steps: case projections, ``escalated`` events, duty levels and messages."""
+        ...
+
+
+class DutyRepository(Protocol):
+    def claim_due(self, now: datetime, limit: int) -> list[Obligation]:
+        """Open duties whose next escalation step is due, locked for this transaction; on PostgreSQL
+        rows another sweeper holds are skipped (``FOR UPDATE SKIP LOCKED``)."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages due at ``now``; each gets one more attempt and is hidden from other
+        dispatchers until ``lease_until``."""
+        ...
+
+    def mark_sent(self, message_id: str, at: datetime) -> None: ...
+
+    def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None: ...
+
+    def mark_failed(self, message_id: str, error: str) -> None: ...
+
+    def list(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]: ...
+
+    def retry(self, message_id: str, now: datetime) -> OutboxMessage:
+        """Put a failed message back in the queue with fresh attempts; raises KeyError if unknown."""
+        ...
+
+
+class ReportRepository(Protocol):
+    """Cases read in bulk for the audit and the meeting agenda; never one query per case."""
+
+    def count_for_audit(self, school_year: str, school: str | None = None) -> int: ...
+
+    def cases_for_audit(self, school_year: str, school: str | None = None, batch: int = 500) -> Iterator[Case]:
+        """Every case of the school year (at one school), by number, with ``events`` and every duty loaded,
+        read ``batch`` cases at a time."""
+        ...
+
+    def agenda_cases(self, school: str | None, until: datetime, *, open_states: Sequence[str]) -> list[Case]:
+        """The cases in one of ``open_states`` (at one school), by number, each with only its open duties
+        due by ``until``; no events."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    cases: CaseRepository
+    duties: DutyRepository
+    outbox: OutboxRepository
+    reports: ReportRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+
+
+__all__ = [
+    "CaseQuery",
+    "CaseRepository",
+    "Clock",
+    "Directory",
+    "DutyRepository",
+    "Notifier",
+    "OutboxRepository",
+    "ReportRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]

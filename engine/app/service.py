@@ -1,0 +1,234 @@
+"""The Engine: the public face embedders use. Each method opens a unit of work, loads, decides, stores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+
+from aktivitetsplikt.engine.app.dispatch import Dispatcher
+from aktivitetsplikt.engine.app.ports import CaseQuery, Clock, Directory, Notifier, UnitOfWorkFactory
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.chain import ChainVerdict, verify_chain
+from aktivitetsplikt.engine.core.decide import Decider, school_year_of
+from aktivitetsplikt.engine.core.escalation import Escalator, QueuedStep
+from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Obligation, OutboxMessage
+from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+from aktivitetsplikt.engine.core.spec import WorkflowSpec
+from aktivitetsplikt.engine.errors import ConcurrencyConflict, MessageNotFound
+
+log = structlog.get_logger(__name__)
+
+
+def _as_data(document: object) -> object:
+    """A copy of a mapping; anything else goes to validation as it is, to be refused there."""
+    return dict(document) if isinstance(document, Mapping) else document
+
+
+NUMBER_RETRIES = 5
+FIRE_RETRIES = 3
+
+
+class Engine:
+    """Runs cases through their workflows. Build one with :func:`aktivitetsplikt.engine.bootstrap`."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        registry: WorkflowRegistry,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        directory: Directory,
+        taken: type[Exception] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.uow = uow
+        self.clock = clock
+        self.directory = directory
+        policy = settings.policy(registry.packs())
+        self.decider = Decider(registry, policy, directory)
+        self.escalator = Escalator(registry, policy, directory)
+        self._number_taken = taken
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def report(self, *, workflow: str, school: str, pupil: str, document: Mapping[str, Any], actor: Actor) -> Case:
+        """Open a case with its first documented step, ``report``. Returns the new case."""
+        for _ in range(NUMBER_RETRIES):
+            now = self.clock.now()
+            with self.uow(write=True) as uow:
+                sequence = uow.cases.next_number(school, school_year_of(now, self.decider.calendar.tz))
+                decision = self.decider.open_case(workflow, school, pupil, _as_data(document), actor, now, sequence)
+                try:
+                    uow.cases.add(decision)
+                except Exception as exc:
+                    if self._number_taken is not None and isinstance(exc, self._number_taken):
+                        continue  # a concurrent report took the number; decide again with the next one
+                    raise
+                uow.commit()
+            self._logged(decision)
+            return decision.case
+        msg = f"Too many reports at school '{school}' at once took the next case number; report again."
+        raise ConcurrencyConflict(msg)
+
+    def fire(
+        self,
+        case_id: str,
+        trigger: str,
+        document: Mapping[str, Any],
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Fire a documented step on a case (by id or number). Returns the case after the step.
+
+        Raises DocumentationMissing, TransitionNotAllowed, NotPermitted, CaseNotFound or, when
+        ``expected_version`` is given and stale or another writer got there first, ConcurrencyConflict.
+        """
+        attempts = 1 if expected_version is not None else FIRE_RETRIES
+        for attempt in range(1, attempts + 1):
+            now = self.clock.now()
+            try:
+                with self.uow(write=True) as uow:
+                    case = uow.cases.get(case_id)
+                    if expected_version is not None and expected_version != case.version:
+                        raise ConcurrencyConflict(case.number, expected_version, case.version)
+                    decision = self.decider.fire(case, trigger, _as_data(document), actor, now)
+                    uow.cases.save(decision, case.version)
+                    uow.commit()
+            except ConcurrencyConflict:
+                # Without an expected version the caller asked for "the case as it is now": a sweep or
+                # another writer got in between, so decide again on the fresh case.
+                if attempt == attempts:
+                    raise
+                continue
+            self._logged(decision)
+            return decision.case
+        raise AssertionError  # pragma: no cover - the loop returns or raises
+
+    def _logged(self, decision: Decision) -> None:
+        # Identifiers only: never the pupil reference or the documentation's free text.
+        event = decision.event
+        log.info(
+            "case_step",
+            case_id=decision.case.id,
+            case_number=decision.case.number,
+            trigger=event.trigger,
+            seq=event.seq,
+            state=decision.case.state,
+            duties_created=[o.kind for o in decision.created],
+            duties_met=[o.kind for o in decision.satisfied],
+            messages=len(decision.messages),
+        )
+
+    # --- deadlines and messages ------------------------------------------------------------------------
+
+    def sweep(self) -> list[QueuedStep]:
+        """Take every escalation step that is due now, each exactly once, batch by batch. Safe to run
+        from several daemons at once on PostgreSQL (claimed duties are skipped by the others)."""
+        now = self.clock.now()
+        batch = self.settings.daemon.batch_size
+        taken: list[QueuedStep] = []
+        seen: set[str] = set()
+        while True:
+            with self.uow(write=True) as uow:
+                duties = [d for d in uow.duties.claim_due(now, batch) if d.id not in seen]
+                if not duties:
+                    return taken
+                seen.update(d.id for d in duties)
+                by_case: dict[str, list[Obligation]] = {}
+                for duty in duties:
+                    by_case.setdefault(duty.case_id, []).append(duty)
+                cases = uow.cases.lock(sorted(by_case))
+                decisions: list[Decision] = []
+                batch_steps: list[QueuedStep] = []
+                for case_id, case_duties in by_case.items():
+                    decided, steps = self.escalator.escalate(cases[case_id], case_duties, now)
+                    decisions.extend(decided)
+                    batch_steps.extend(steps)
+                uow.cases.record_escalations(decisions)
+                uow.commit()
+            taken.extend(batch_steps)
+            for step in batch_steps:
+                log.info("escalated", **step.to_json())
+
+    def dispatcher(self, notifier: Notifier) -> Dispatcher:
+        return Dispatcher(self.uow, notifier, self.clock, self.settings)
+
+    def outbox(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]:
+        with self.uow() as uow:
+            return uow.outbox.list(status=status, limit=limit)
+
+    def retry_message(self, message_id: str) -> OutboxMessage:
+        """Put a parked (failed) message back in the queue."""
+        with self.uow(write=True) as uow:
+            try:
+                message = uow.outbox.retry(message_id, self.clock.now())
+            except KeyError:
+                msg = f"No outbox message has the id '{message_id}'; list them with 'aktivitetsplikt outbox'."
+                raise MessageNotFound(msg) from None
+            uow.commit()
+            return message
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def get(self, case_id: str, *, events: bool = True) -> Case:
+        """A case by id or number, with its duties and (by default) its whole event log."""
+        with self.uow() as uow:
+            return uow.cases.get(case_id, with_events=events)
+
+    def list_cases(
+        self,
+        *,
+        school: str | None = None,
+        state: str | None = None,
+        school_year: str | None = None,
+        overdue: bool = False,
+        stuck: bool = False,
+        open_only: bool = False,
+        by_urgency: bool = False,
+        limit: int | None = None,
+    ) -> list[Case]:
+        """Cases matching every filter given; ``overdue``: a duty past its deadline now; ``stuck``: a duty
+        escalated to the school owner and still not met; ``by_urgency``: earliest open deadline first."""
+        query = CaseQuery(
+            school=school,
+            state=state,
+            school_year=school_year,
+            overdue_at=self.clock.now() if overdue else None,
+            stuck=stuck,
+            open_only=open_only,
+            by_urgency=by_urgency,
+            limit=limit,
+        )
+        with self.uow() as uow:
+            return uow.cases.list(query)
+
+    def allowed_triggers(self, case_id: str | Case, actor: Actor) -> list[str]:
+        case = case_id if isinstance(case_id, Case) else self.get(case_id, events=False)
+        return self.decider.allowed_triggers(case, actor)
+
+    def verify(self, case_id: str) -> ChainVerdict:
+        """Check the case's hash chain: every event as it was recorded, none missing."""
+        case = self.get(case_id)
+        return verify_chain(case.id, case.events or [], case.head_hash)
+
+    def case_json(self, case: Case, actor: Actor | None = None) -> dict[str, Any]:
+        """The spec section 11 shape. ``allowed_triggers``: what ``actor`` may fire now, or without an
+        actor every trigger defined from the case's state."""
+        if actor is None:
+            allowed = self.registry.machine(case.workflow, case.workflow_version).triggers_from(case.state)
+        else:
+            allowed = self.decider.allowed_triggers(case, actor)
+        return case.to_json(self.clock.now(), allowed)
+
+    # --- workflows ----------------------------------------------------------------------------------
+
+    def workflows(self) -> list[WorkflowSpec]:
+        return self.registry.workflows()
+
+    def schema(self, workflow: str) -> dict[str, Any]:
+        """JSON Schema of every trigger's documentation in a workflow."""
+        return self.registry.json_schema(workflow)

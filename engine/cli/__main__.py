@@ -1,0 +1,5 @@
+"""``python -m aktivitetsplikt.engine.cli``."""
+
+from aktivitetsplikt.engine.cli import main
+
+main()

@@ -1,0 +1,160 @@
+"""The command line's shared parts: the Typer apps, the common options and the error plumbing.
+
+Command modules import from here; ``aktivitetsplikt.engine.cli`` imports the command modules, so no
+module imports the package that imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from aktivitetsplikt.engine.app.service import Engine
+    from aktivitetsplikt.engine.config.settings import Settings
+    from aktivitetsplikt.engine.core.model import Actor
+
+EXIT_USAGE = 2
+EXIT_CONFIG = 5
+
+app = typer.Typer(
+    name="aktivitetsplikt",
+    help="The duty to act (opplæringslova §§ 12-4 and 12-5): cases, deadlines and documentation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+case_app = typer.Typer(help="Open, move and inspect cases.", no_args_is_help=True)
+workflow_app = typer.Typer(help="The workflows: list, diagram, documentation schema.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+app.add_typer(workflow_app, name="workflow")
+app.add_typer(db_app, name="db")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="config.toml to use (default ./config.toml, else $AKTIVITETSPLIKT_CONFIG, else built-in defaults).",
+        envvar="AKTIVITETSPLIKT_CONFIG",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
+ActorId = Annotated[str, typer.Option("--actor-id", help="Who acts: a staff ref.")]
+ActorRole = Annotated[str, typer.Option("--actor-role", help="staff, case_handler, principal, deputy or school_owner.")]
+DocOption = Annotated[str, typer.Option("--doc", help="The documentation as a JSON file; '-' reads standard input.")]
+
+
+class _State:
+    config: Path | None = None
+
+
+_state = _State()
+
+
+@app.callback()
+def _main(config: ConfigOption = None) -> None:
+    _state.config = config
+
+
+# --- plumbing -------------------------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int, *, as_json: bool, error: str = "UsageError", fields: Any = None) -> NoReturn:
+    if as_json:
+        body: dict[str, Any] = {"error": error, "message": message}
+        if fields is not None:
+            body["fields"] = fields
+        typer.echo(json.dumps(body, ensure_ascii=False), err=True)
+    else:
+        typer.echo(f"Feil: {message}" if code != 1 else f"Avvist: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _errors(as_json: bool) -> Iterator[None]:
+    """Turn every expected failure into one sentence on stderr and the spec's exit code."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from aktivitetsplikt.engine.errors import AktivitetspliktError, DocumentationMissing
+
+    try:
+        yield
+    except AktivitetspliktError as exc:
+        fields = [f.to_json() for f in exc.fields] if isinstance(exc, DocumentationMissing) else None
+        _fail(exc.message, exc.exit_code, as_json=as_json, error=type(exc).__name__, fields=fields)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
+        msg = f"The database cannot be reached or used ({reason}); check database.url in the config."
+        _fail(msg, EXIT_CONFIG, as_json=as_json, error="DatabaseError")
+    except SQLAlchemyError as exc:
+        msg = f"The database refused the operation ({type(exc).__name__}); run 'aktivitetsplikt db upgrade'."
+        _fail(msg, EXIT_CONFIG, as_json=as_json, error="DatabaseError")
+
+
+def _settings(as_json: bool) -> Settings:
+    from aktivitetsplikt.engine.cli.logs import configure_logging
+    from aktivitetsplikt.engine.config.settings import load_settings
+
+    configure_logging(level=logging.WARNING)  # people read tables; the daemon logs its steps
+
+    with _errors(as_json):
+        return load_settings(_state.config)
+    raise AssertionError  # pragma: no cover - _errors either returns or exits
+
+
+def _engine(as_json: bool) -> Engine:
+    from aktivitetsplikt.engine.bootstrap import bootstrap
+
+    settings = _settings(as_json)
+    with _errors(as_json):
+        return bootstrap(settings)
+    raise AssertionError  # pragma: no cover
+
+
+def _read_doc(path: str, as_json: bool) -> dict[str, Any]:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(
+            f"Cannot read the documentation file {path} ({exc.strerror}); give an existing JSON file.",
+            EXIT_USAGE,
+            as_json=as_json,
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(
+            f"The documentation in {path} is not valid JSON (line {exc.lineno}: {exc.msg}); fix it.",
+            EXIT_USAGE,
+            as_json=as_json,
+        )
+    if not isinstance(data, dict):
+        _fail(f"The documentation in {path} must be a JSON object of fields.", EXIT_USAGE, as_json=as_json)
+    return data
+
+
+def _actor(actor_id: str, role: str, school: str | None, as_json: bool) -> Actor:
+    from aktivitetsplikt.engine.core.model import Actor
+
+    try:
+        return Actor(id=actor_id, role=role, school=school)  # type: ignore[arg-type]
+    except ValueError as exc:
+        _fail(str(exc), EXIT_USAGE, as_json=as_json)
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _run(as_json: bool, work: Callable[[], None]) -> None:
+    with _errors(as_json):
+        work()

@@ -1,0 +1,193 @@
+"""Commands that open, move and show cases, and the database schema."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from aktivitetsplikt.engine.cli._app import (
+    ActorId,
+    ActorRole,
+    DocOption,
+    JsonOption,
+    _actor,
+    _engine,
+    _print_json,
+    _read_doc,
+    _run,
+    _settings,
+    app,
+    case_app,
+    db_app,
+)
+
+# --- db -------------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(as_json: JsonOption = False) -> None:
+    """Create or migrate the database schema to this version."""
+    from aktivitetsplikt.engine.bootstrap import upgrade_database
+
+    settings = _settings(as_json)
+
+    def work() -> None:
+        before, after = upgrade_database(settings)
+        if as_json:
+            _print_json({"before": before, "after": after})
+        elif before == after:
+            typer.echo(f"Databasen er allerede oppdatert (revisjon {after}).")
+        else:
+            typer.echo(f"Databasen er oppdatert fra {before or 'tom'} til revisjon {after}.")
+
+    _run(as_json, work)
+
+
+# --- cases ----------------------------------------------------------------------------------------------
+
+
+@app.command("cases")
+def cases(
+    school: Annotated[str | None, typer.Option("--school", help="Only this school (its id in the config).")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Only cases in this state, e.g. planning.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a deadline that has passed.")] = False,
+    stuck: Annotated[
+        bool, typer.Option("--stuck", help="Only cases escalated to the school owner and still not acted on.")
+    ] = False,
+    include_closed: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, most urgent first.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """List cases, the most urgent first: overdue deadlines at the top, by how late they are."""
+    engine = _engine(as_json)
+
+    def work() -> None:
+        found = engine.list_cases(
+            school=school,
+            state=state,
+            overdue=overdue,
+            stuck=stuck,
+            open_only=not include_closed and state is None,
+            by_urgency=True,
+            limit=limit,
+        )
+        if as_json:
+            _print_json([_without_events(engine.case_json(c)) for c in found])
+            return
+        from aktivitetsplikt.engine.cli import views
+
+        views.print_cases(engine, found, limit=limit, stuck=stuck)
+
+    _run(as_json, work)
+
+
+def _without_events(case: dict[str, Any]) -> dict[str, Any]:
+    case.pop("events", None)
+    return case
+
+
+# --- case -----------------------------------------------------------------------------------------------
+
+
+@case_app.command("report")
+def case_report(
+    workflow: Annotated[str, typer.Option("--workflow", help="aktivitetsplikt or skjerpa_aktivitetsplikt.")],
+    school: Annotated[str, typer.Option("--school", help="The school id from [schools.*] in the config.")],
+    pupil: Annotated[str, typer.Option("--pupil", help="The pupil's reference in your system (never a name).")],
+    doc: DocOption,
+    actor_id: ActorId,
+    actor_role: ActorRole,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a case: document that a pupil may not have a safe and good school environment."""
+    engine = _engine(as_json)
+    document = _read_doc(doc, as_json)
+    actor = _actor(actor_id, actor_role, school, as_json)
+
+    def work() -> None:
+        case = engine.report(workflow=workflow, school=school, pupil=pupil, document=document, actor=actor)
+        if as_json:
+            _print_json(engine.case_json(engine.get(case.id)))
+        else:
+            from aktivitetsplikt.engine.cli import views
+
+            views.print_case(engine, engine.get(case.id), header=f"Sak {case.number} er opprettet.")
+
+    _run(as_json, work)
+
+
+@case_app.command("fire")
+def case_fire(
+    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    trigger: Annotated[str, typer.Argument(help="The step to take, e.g. notify_principal.")],
+    doc: DocOption,
+    actor_id: ActorId,
+    actor_role: ActorRole,
+    actor_school: Annotated[
+        str | None, typer.Option("--actor-school", help="The actor's school (default: the case's school).")
+    ] = None,
+    expected_version: Annotated[
+        int | None,
+        typer.Option("--expected-version", help="Refuse (exit 4) unless the case is still at this version."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take a documented step on a case."""
+    engine = _engine(as_json)
+    document = _read_doc(doc, as_json)
+
+    def work() -> None:
+        school = actor_school or engine.get(case_ref, events=False).school
+        actor = _actor(actor_id, actor_role, school, as_json)
+        case = engine.fire(case_ref, trigger, document, actor, expected_version=expected_version)
+        if as_json:
+            _print_json(engine.case_json(engine.get(case.id)))
+        else:
+            from aktivitetsplikt.engine.cli import views
+
+            views.print_case(engine, engine.get(case.id), header=f"{trigger} er dokumentert i sak {case.number}.")
+
+    _run(as_json, work)
+
+
+@case_app.command("show")
+def case_show(
+    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show a case: its state, its deadlines and the whole timeline."""
+    engine = _engine(as_json)
+
+    def work() -> None:
+        case = engine.get(case_ref)
+        if as_json:
+            _print_json(engine.case_json(case))
+        else:
+            from aktivitetsplikt.engine.cli import views
+
+            views.print_case(engine, case)
+
+    _run(as_json, work)
+
+
+@case_app.command("verify")
+def case_verify(
+    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check the case's hash chain: exit 0 when every event is as recorded, 1 when it is broken."""
+    engine = _engine(as_json)
+
+    def work() -> None:
+        verdict = engine.verify(case_ref)
+        if as_json:
+            _print_json(verdict.to_json())
+        elif verdict.intact:
+            typer.echo(f"Kjeden er intakt: {verdict.events} hendelser er som de ble registrert.")
+        else:
+            typer.echo(f"Kjeden er brutt ved hendelse {verdict.broken_at}: {verdict.problem}.", err=True)
+        if not verdict.intact:
+            raise typer.Exit(1)
+
+    _run(as_json, work)

@@ -1,0 +1,170 @@
+"""Commands for deadlines, messages and the daemon: sweep, dispatch, outbox, daemon, demo."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+import typer
+
+from aktivitetsplikt.engine.cli._app import (
+    EXIT_USAGE,
+    JsonOption,
+    _engine,
+    _fail,
+    _print_json,
+    _run,
+    _settings,
+    app,
+)
+
+# --- deadlines, messages, daemon ------------------------------------------------------------------
+
+
+def _parse_now(value: str | None, as_json: bool) -> Any:
+    from datetime import datetime
+
+    from aktivitetsplikt.engine.core.documents import OSLO
+
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(
+            f"--now '{value}' is not an ISO 8601 date-time like 2026-09-04T08:00 (Oslo time).",
+            EXIT_USAGE,
+            as_json=as_json,
+        )
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=OSLO)
+
+
+@app.command("sweep")
+def sweep(
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Sweep as if it were this instant (ISO 8601; Oslo time without offset)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run one sweep: queue every reminder and escalation that is due, then exit."""
+    from aktivitetsplikt.engine.app.clock import FixedClock, SystemClock
+    from aktivitetsplikt.engine.bootstrap import bootstrap
+
+    at = _parse_now(now, as_json)
+    settings = _settings(as_json)
+
+    def work() -> None:
+        engine = bootstrap(settings, clock=FixedClock(at) if at else SystemClock())
+        steps = engine.sweep()
+        if as_json:
+            _print_json({"now": engine.clock.now().isoformat(), "queued": [s.to_json() for s in steps]})
+            return
+        from aktivitetsplikt.engine.cli import views
+
+        views.print_sweep(engine, steps)
+
+    _run(as_json, work)
+
+
+@app.command("dispatch")
+def dispatch(as_json: JsonOption = False) -> None:
+    """Send the messages waiting in the outbox once, then exit."""
+    from aktivitetsplikt.notifiers import build_notifier
+
+    engine = _engine(as_json)
+
+    def work() -> None:
+        report = engine.dispatcher(build_notifier(engine.settings)).dispatch()
+        if as_json:
+            _print_json(report.to_json())
+        else:
+            typer.echo(
+                f"Sendt: {len(report.sent)}, prøves igjen senere: {len(report.retrying)}, "
+                f"parkert som feilet: {len(report.failed)}."
+            )
+
+    _run(as_json, work)
+
+
+outbox_app = typer.Typer(help="Messages waiting, sent and failed.", invoke_without_command=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.callback()
+def outbox(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Only messages parked as failed.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """List outbox messages (newest first); 'outbox retry ID' queues a failed one again."""
+    if ctx.invoked_subcommand is not None:
+        return
+    engine = _engine(as_json)
+
+    def work() -> None:
+        messages = engine.outbox(status="failed" if failed else None, limit=limit)
+        if as_json:
+            _print_json([m.to_json() for m in messages])
+            return
+        from aktivitetsplikt.engine.cli import views
+
+        views.print_outbox(engine, messages)
+
+    _run(as_json, work)
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    message_id: Annotated[str, typer.Argument(help="The id of a failed message.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Queue a failed message again, with fresh attempts."""
+    engine = _engine(as_json)
+
+    def work() -> None:
+        message = engine.retry_message(message_id)
+        if as_json:
+            _print_json(message.to_json())
+        else:
+            typer.echo(f"Meldingen {message.id} står i kø igjen (status {message.status}).")
+
+    _run(as_json, work)
+
+
+@app.command("daemon")
+def daemon() -> None:
+    """Run the escalation daemon: sweep deadlines and send the outbox until stopped (SIGTERM/SIGINT)."""
+    from aktivitetsplikt.engine.bootstrap import bootstrap
+    from aktivitetsplikt.engine.cli.logs import configure_logging
+    from aktivitetsplikt.engine.daemon import Daemon, sqlite_lock
+    from aktivitetsplikt.notifiers import build_notifier
+
+    settings = _settings(False)
+    configure_logging()
+
+    def work() -> None:
+        lock = sqlite_lock(settings.database.url)
+        try:
+            engine = bootstrap(settings)
+            Daemon(engine, build_notifier(settings)).run()
+        finally:
+            if lock is not None:
+                lock.close()
+
+    _run(False, work)
+
+
+@app.command("demo")
+def demo() -> None:
+    """A guided tour on a throwaway database: cases, a simulated clock, escalations, stuck cases."""
+    from aktivitetsplikt.engine.cli import demo as tour
+    from aktivitetsplikt.engine.cli.logs import configure_logging
+
+    configure_logging(level=logging.WARNING)
+
+    def work() -> None:
+        tour.run()
+
+    _run(False, work)

@@ -1,0 +1,1 @@
+"""Configuration: config.toml with AKTIVITETSPLIKT_* environment overrides."""

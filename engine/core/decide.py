@@ -1,0 +1,356 @@
+"""The pure core: given a case, a trigger, documentation, an actor and the time, decide what happens.
+
+Nothing here reads the clock or touches storage. A refusal raises before anything is built, so a refused
+trigger can never leave a half-written event: the caller stores a :class:`Decision` whole or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from aktivitetsplikt.engine.core.chain import GENESIS
+from aktivitetsplikt.engine.core.directory import Directory
+from aktivitetsplikt.engine.core.documents import Document, ValidationContext, lookup, validate_document
+from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event, Obligation, OutboxMessage
+from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requirements_met
+from aktivitetsplikt.engine.core.policy import Policy
+from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+from aktivitetsplikt.engine.core.rules import RuleContext
+from aktivitetsplikt.engine.core.spec import NEW_STATE, Outcome, TransitionSpec, WorkflowSpec
+from aktivitetsplikt.engine.errors import (
+    ConfigError,
+    DocumentationMissing,
+    FieldProblem,
+    NotPermitted,
+    TransitionNotAllowed,
+    WorkflowDefinitionError,
+)
+
+CASE_FIELDS = ("serious", "responsible")
+
+
+def school_year_of(instant: datetime, calendar_tz: Any) -> str:
+    """The school year an instant falls in; a school year starts on 1 August (Oslo time)."""
+    local = instant.astimezone(calendar_tz)
+    start = local.year if local.month >= 8 else local.year - 1
+    return f"{start}-{start + 1}"
+
+
+def principal_replaced(spec: WorkflowSpec, attributes: dict[str, Any]) -> bool:
+    return spec.principal_replaced_when is not None and attributes.get(spec.principal_replaced_when) is True
+
+
+def route(spec: WorkflowSpec, case: Case, role: str) -> str:
+    """The role that really receives what is meant for ``role`` (§ 12-5: never an accused leadership)."""
+    if role == "principal" and principal_replaced(spec, case.attributes):
+        return "school_owner"
+    return role
+
+
+class Decider:
+    """Applies the workflow definitions to cases."""
+
+    def __init__(
+        self,
+        registry: WorkflowRegistry,
+        policy: Policy,
+        directory: Directory,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.registry = registry
+        self.policy = policy
+        self.directory = directory
+        self.calendar = policy.calendar
+        self.new_id = new_id
+
+    # --- who may do what -------------------------------------------------------------------------
+
+    def access(self, case: Case, spec: WorkflowSpec) -> CaseAccess:
+        school = self.policy.unit(case.school)
+        return CaseAccess(
+            school=case.school,
+            school_owner=school.school_owner,
+            deputies=tuple(school.deputies),
+            responsible=case.responsible,
+            principal_replaced=principal_replaced(spec, case.attributes),
+            number=case.number or None,
+        )
+
+    def allowed_triggers(self, case: Case, actor: Actor) -> list[str]:
+        """Triggers the actor may fire on the case in its current state (documentation aside)."""
+        spec = self.registry.spec(case.workflow, case.workflow_version)
+        try:
+            met = requirements_met(actor, self.access(case, spec))
+        except (NotPermitted, ConfigError):  # an actor who may not touch the case may fire nothing
+            return []
+        machine = self.registry.machine(spec.id, spec.version)
+        return [
+            trigger
+            for trigger in machine.triggers_from(case.state)
+            if met.intersection(spec.transition(trigger).roles)  # type: ignore[union-attr]
+        ]
+
+    # --- deciding ----------------------------------------------------------------------------------
+
+    def open_case(
+        self,
+        workflow: str,
+        school: str,
+        pupil: str,
+        document: object,
+        actor: Actor,
+        now: datetime,
+        sequence: int,
+    ) -> Decision:
+        """Decide a new case (the workflow's creating trigger, ``report``)."""
+        spec = self.registry.spec(workflow)
+        unit = self.policy.unit(school)
+        year = school_year_of(now, self.calendar.tz)
+        pupil = pupil.strip()
+        if not pupil:
+            problem = FieldProblem("pupil", "is empty; give the pupil's reference from your system (never a name)")
+            raise DocumentationMissing(spec.creating_transition.trigger, [problem])
+        blank = Case(
+            id=self.new_id(),
+            number=f"{unit.code}-{year[:4]}-{sequence:04d}",
+            workflow=spec.id,
+            workflow_version=spec.version,
+            school=school,
+            pupil=pupil,
+            state=NEW_STATE,
+            version=0,
+            serious=False,
+            responsible=None,
+            opened_at=now,
+            closed_at=None,
+            school_year=year,
+            occurred_at=now,
+            last_seq=0,
+            head_hash=GENESIS,
+            attributes={"reporter": actor.id},
+        )
+        return self._decide(spec, blank, spec.creating_transition, document, actor, now)
+
+    def fire(self, case: Case, trigger: str, document: object, actor: Actor, now: datetime) -> Decision:
+        spec = self.registry.spec(case.workflow, case.workflow_version)
+        transition = spec.transition(trigger)
+        if transition is None or transition.creates_case:
+            raise TransitionNotAllowed(trigger, case.state, self.allowed_triggers(case, actor))
+        return self._decide(spec, case, transition, document, actor, now)
+
+    def _decide(
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        transition: TransitionSpec,
+        raw: object,
+        actor: Actor,
+        now: datetime,
+    ) -> Decision:
+        authorize(actor, transition, self.access(case, spec))
+        if case.state not in spec.source_states(transition):
+            raise TransitionNotAllowed(transition.trigger, case.state, self.allowed_triggers(case, actor))
+        context = ValidationContext(
+            now=now,
+            timezone=self.calendar.tz,
+            case_occurred_at=None if transition.creates_case else case.occurred_at,
+        )
+        model = self.registry.document_model(spec, transition.trigger)
+        document = validate_document(model, transition.trigger, raw, context)
+        ran = self.registry.machine(spec.id, spec.version).run(
+            case.state, transition.trigger, document, case.attributes
+        )
+        if ran is None:
+            msg = f"No outcome of '{transition.trigger}' in {spec.id} matches this documentation."
+            raise WorkflowDefinitionError(msg)
+        dest, outcome = ran
+        rule_context = RuleContext(
+            spec=spec,
+            trigger=transition.trigger,
+            case=case,
+            document=document,
+            outcome=outcome,
+            dest=dest,
+            now=now,
+            calendar=self.calendar,
+            deadline=lambda name: self.policy.deadline(spec.id, name),
+        )
+        for rule in transition.rules:
+            self.registry.rule(spec, rule)(rule_context)
+        return self._apply(spec, case, transition, outcome, dest, document, actor, now)
+
+    # --- effects -----------------------------------------------------------------------------------
+
+    def _apply(
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        transition: TransitionSpec,
+        outcome: Outcome,
+        dest: str,
+        document: Document,
+        actor: Actor,
+        now: datetime,
+    ) -> Decision:
+        stored = document.model_dump(mode="json")
+        occurred = lookup(document, transition.occurred_field) if transition.occurred_field else None
+        occurred_at: datetime = occurred or now
+        seq = case.last_seq + 1
+        updated = self._project(spec, case, transition, outcome, dest, document, now, occurred_at)
+        satisfied = self._satisfy(case, outcome, occurred_at, now, seq)
+        created = self._create(spec, updated, outcome, document, occurred_at, seq)
+        done = {o.id for o in satisfied}
+        updated.obligations = [o for o in case.obligations if o.id not in done] + satisfied + created
+        event = Event.chained(
+            case.head_hash,
+            case_id=case.id,
+            seq=seq,
+            at=now,
+            occurred_at=occurred_at,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            trigger=transition.trigger,
+            from_state=None if transition.creates_case else case.state,
+            to_state=dest,
+            document=stored,
+        )
+        updated.head_hash = event.hash
+        messages = self._notices(spec, updated, transition, outcome, created, now)
+        return Decision(case=updated, event=event, created=created, satisfied=satisfied, messages=messages)
+
+    def _project(
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        transition: TransitionSpec,
+        outcome: Outcome,
+        dest: str,
+        document: Document,
+        now: datetime,
+        occurred_at: datetime,
+    ) -> Case:
+        attributes = dict(case.attributes)
+        changes: dict[str, Any] = {}
+        for name, path in outcome.set_case.items():
+            value = lookup(document, path)
+            if name in CASE_FIELDS:
+                changes[name] = value
+            else:
+                attributes[name] = value
+        final = spec.state(dest).final
+        closed_at = (case.closed_at or now) if final else None
+        return replace(
+            case,
+            state=dest,
+            version=case.version + 1,
+            last_seq=case.last_seq + 1,
+            attributes=attributes,
+            closed_at=closed_at,
+            occurred_at=occurred_at if transition.creates_case else case.occurred_at,
+            events=None,
+            **changes,
+        )
+
+    def _satisfy(
+        self, case: Case, outcome: Outcome, occurred_at: datetime, now: datetime, seq: int
+    ) -> list[Obligation]:
+        done: list[Obligation] = []
+        for obligation in case.open_obligations():
+            if obligation.kind in outcome.satisfy:
+                at = occurred_at
+            elif obligation.kind in outcome.supersede:
+                at = now
+            elif outcome.satisfy_all_open_except is not None and obligation.kind not in outcome.satisfy_all_open_except:
+                at = occurred_at
+            else:
+                continue
+            done.append(replace(obligation, satisfied_at=at, satisfied_by_seq=seq, next_escalation_at=None))
+        return done
+
+    def _create(
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        outcome: Outcome,
+        document: Document,
+        occurred_at: datetime,
+        seq: int,
+    ) -> list[Obligation]:
+        created: list[Obligation] = []
+        for rule in outcome.create:
+            if rule.unless_exists and case.has_obligation(rule.kind):
+                continue
+            kind = spec.obligation(rule.kind)
+            base = occurred_at if rule.counted_from == "event" else lookup(document, rule.counted_from)
+            if kind.deadline == "configured":
+                due = self.calendar.add(base, self.policy.deadline(spec.id, rule.kind))
+            else:
+                due = base
+            created.append(
+                Obligation(
+                    id=self.new_id(),
+                    case_id=case.id,
+                    kind=rule.kind,
+                    due_at=due,
+                    responsible_role=route(spec, case, kind.responsible_role),
+                    created_seq=seq,
+                    escalation_level=None,
+                    next_escalation_at=self.calendar.subtract(due, self.policy.remind_before),
+                )
+            )
+        return created
+
+    def _notices(
+        self,
+        spec: WorkflowSpec,
+        case: Case,
+        transition: TransitionSpec,
+        outcome: Outcome,
+        created: list[Obligation],
+        now: datetime,
+    ) -> list[OutboxMessage]:
+        messages: list[OutboxMessage] = []
+        for notify in outcome.notify:
+            role = route(spec, case, notify.recipient)
+            payload = notice_payload(spec, case, transition.trigger, created, self.policy.unit(case.school).name)
+            for address in dict.fromkeys(self.directory.addresses(case, role)):
+                messages.append(
+                    OutboxMessage(
+                        id=self.new_id(),
+                        case_id=case.id,
+                        kind="notice",
+                        recipient_role=role,
+                        address=address,
+                        payload=payload,
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
+                )
+        return messages
+
+
+def notice_payload(
+    spec: WorkflowSpec, case: Case, trigger: str, duties: list[Obligation], school_name: str
+) -> dict[str, Any]:
+    """What a message may say: identifiers, stages and deadlines. Never the pupil or free text."""
+    state = spec.state(case.state)
+    transition = spec.transition(trigger)
+    return {
+        "case_id": case.id,
+        "case_number": case.number,
+        "school": case.school,
+        "school_name": school_name,
+        "workflow": spec.id,
+        "workflow_label": spec.label,
+        "state": state.id,
+        "state_label": state.label,
+        "trigger": trigger,
+        "trigger_label": transition.label if transition else trigger,
+        "duties": [
+            {"kind": d.kind, "label": spec.obligation(d.kind).label, "due_at": d.due_at.isoformat()} for d in duties
+        ],
+    }

@@ -1,0 +1,237 @@
+"""The case as the engine sees it: a projection plus its duties, events and queued messages.
+
+Plain dataclasses, no storage concerns. The storage adapter maps them to rows; the CLI and embedders
+read them through :meth:`Case.to_json` (spec section 11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from aktivitetsplikt.engine.core.chain import event_hash
+from aktivitetsplikt.engine.core.spec import Role
+
+ROLES: tuple[Role, ...] = ("staff", "case_handler", "principal", "deputy", "school_owner", "system")
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts. Authentication is the embedding tool's job; the engine checks role and school."""
+
+    id: str
+    role: Role
+    school: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            msg = f"Unknown role '{self.role}'; use one of {', '.join(ROLES)}."
+            raise ValueError(msg)
+        if not self.id.strip():
+            msg = "An actor needs a non-empty id (a staff ref)."
+            raise ValueError(msg)
+
+
+@dataclass
+class Obligation:
+    """A duty with a deadline (spec section 1)."""
+
+    id: str
+    case_id: str
+    kind: str
+    due_at: datetime
+    responsible_role: str
+    created_seq: int
+    satisfied_at: datetime | None = None
+    satisfied_by_seq: int | None = None
+    escalation_level: int | None = None
+    next_escalation_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.satisfied_at is None
+
+    def overdue(self, now: datetime) -> bool:
+        return self.satisfied_at is None and self.due_at <= now
+
+    def to_json(self, now: datetime) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "due_at": iso(self.due_at),
+            "satisfied_at": iso(self.satisfied_at),
+            "escalation_level": self.escalation_level,
+            "overdue": self.overdue(now),
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """One documented step in the case log; append-only and hash-chained."""
+
+    case_id: str
+    seq: int
+    at: datetime
+    occurred_at: datetime
+    actor_id: str
+    actor_role: str
+    trigger: str
+    from_state: str | None
+    to_state: str
+    document: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def chained(
+        cls,
+        prev_hash: str,
+        *,
+        case_id: str,
+        seq: int,
+        at: datetime,
+        occurred_at: datetime,
+        actor_id: str,
+        actor_role: str,
+        trigger: str,
+        from_state: str | None,
+        to_state: str,
+        document: dict[str, Any],
+    ) -> Event:
+        """The event that follows ``prev_hash`` in its case's chain, with its own hash computed."""
+        fields: dict[str, Any] = {
+            "case_id": case_id,
+            "seq": seq,
+            "at": at,
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "actor_role": actor_role,
+            "trigger": trigger,
+            "from_state": from_state,
+            "to_state": to_state,
+            "document": document,
+        }
+        return cls(prev_hash=prev_hash, hash=event_hash(prev_hash, **fields), **fields)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": iso(self.at),
+            "occurred_at": iso(self.occurred_at),
+            "actor_id": self.actor_id,
+            "actor_role": self.actor_role,
+            "trigger": self.trigger,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "document": self.document,
+            "hash": self.hash,
+        }
+
+
+MessageKind = Literal["notice", "reminder", "escalation"]
+MessageStatus = Literal["pending", "sent", "failed"]
+
+
+@dataclass
+class OutboxMessage:
+    """A message to send, written in the same transaction as the step that causes it."""
+
+    id: str
+    case_id: str
+    kind: MessageKind
+    recipient_role: str
+    address: str
+    payload: dict[str, Any]
+    created_at: datetime
+    obligation: str | None = None
+    obligation_id: str | None = None
+    level: int | None = None
+    status: MessageStatus = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "case_id": self.case_id,
+            "kind": self.kind,
+            "obligation": self.obligation,
+            "level": self.level,
+            "recipient_role": self.recipient_role,
+            "address": self.address,
+            "status": self.status,
+            "attempts": self.attempts,
+            "created_at": iso(self.created_at),
+            "sent_at": iso(self.sent_at),
+            "last_error": self.last_error,
+        }
+
+
+@dataclass
+class Case:
+    """The current projection of a case. ``events`` is filled only when the log was asked for."""
+
+    id: str
+    number: str
+    workflow: str
+    workflow_version: str
+    school: str
+    pupil: str
+    state: str
+    version: int
+    serious: bool
+    responsible: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+    school_year: str
+    occurred_at: datetime
+    last_seq: int
+    head_hash: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    obligations: list[Obligation] = field(default_factory=list)
+    events: list[Event] | None = None
+
+    def open_obligations(self, kind: str | None = None) -> list[Obligation]:
+        return [o for o in self.obligations if o.open and (kind is None or o.kind == kind)]
+
+    def has_obligation(self, kind: str) -> bool:
+        return any(o.kind == kind for o in self.obligations)
+
+    def to_json(self, now: datetime, allowed_triggers: list[str]) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "workflow": self.workflow,
+            "workflow_version": self.workflow_version,
+            "school": self.school,
+            "pupil": self.pupil,
+            "state": self.state,
+            "version": self.version,
+            "serious": self.serious,
+            "responsible": self.responsible,
+            "opened_at": iso(self.opened_at),
+            "closed_at": iso(self.closed_at),
+            "school_year": self.school_year,
+            "obligations": [o.to_json(now) for o in self.obligations],
+            "events": [e.to_json() for e in self.events or []],
+            "allowed_triggers": allowed_triggers,
+        }
+
+
+@dataclass
+class Decision:
+    """Everything one step changes, to be stored in one transaction."""
+
+    case: Case
+    event: Event
+    created: list[Obligation] = field(default_factory=list)
+    satisfied: list[Obligation] = field(default_factory=list)
+    messages: list[OutboxMessage] = field(default_factory=list)
+    escalated: list[Obligation] = field(default_factory=list)
+    """Duties whose escalation level moved (sweeps only)."""

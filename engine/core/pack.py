@@ -1,0 +1,83 @@
+"""A workflow pack: everything one workflow of the law brings to the generic engine.
+
+The engine knows no law. A pack (one per workflow id, under ``workflows/``) carries the workflow's
+versions (:class:`WorkflowSpec`), its documentation models, its named rules, its default deadlines, its
+audit profile, its dossier layout and its labels in bokmål and nynorsk. The registry checks that
+everything a pack names exists in its spec when the pack is registered, so a misspelt id is a
+definition error at start, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aktivitetsplikt.engine.core.audit_profile import AuditProfile
+from aktivitetsplikt.engine.core.calendar import Duration
+from aktivitetsplikt.engine.core.documents import Document
+from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
+from aktivitetsplikt.engine.core.rules import Rule
+from aktivitetsplikt.engine.core.spec import WorkflowSpec
+
+Language = Literal["nb", "nn"]
+LANGUAGES: tuple[Language, ...] = ("nb", "nn")
+Institution = Literal["school", "kindergarten"]
+
+
+class Labels(BaseModel):
+    """The Norwegian words of one workflow in one language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workflow: str
+    """The workflow's name, e.g. "Aktivitetsplikt (§ 12-4)"."""
+    legal_basis: str
+    """The full legal reference, e.g. "opplæringslova § 12-4"."""
+    section: str
+    """The short reference shown in lists, e.g. "§ 12-4"."""
+    states: dict[str, str]
+    steps: dict[str, str]
+    """Trigger -> label, for every trigger of the spec."""
+    duties: dict[str, str]
+    """Duty kind -> label, for every duty kind of the spec."""
+    roles: dict[str, str]
+    """Role -> label for every actor and recipient role: e.g. principal -> "rektor" or "styrer"."""
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Documentation values shown to people, by field: e.g. ``kinds`` -> {``bullying``: "mobbing"}."""
+    unit: str = "skole"
+    """What the unit is called: "skole", "barnehage"."""
+    pupil: str = "eleven"
+    """Who the case is about, definite form: "eleven", "barnet"."""
+    day: tuple[str, str] = ("skoledag", "skoledager")
+    """The counted day, singular and plural: ("skoledag", "skoledager") or ("arbeidsdag", "arbeidsdagar")."""
+
+    def days(self, count: int) -> str:
+        """``1 skoledag``, ``3 skoledager``."""
+        return f"{count} {self.day[0] if count == 1 else self.day[1]}"
+
+
+@dataclass(frozen=True)
+class WorkflowPack:
+    """One workflow of the law as data, rules and words; see the module docstring."""
+
+    id: str
+    institution: Institution
+    versions: tuple[WorkflowSpec, ...]
+    documents: Mapping[str, type[Document]]
+    labels: Mapping[Language, Labels]
+    deadlines: Mapping[str, Duration]
+    """Default durations by name: each ``configured`` duty kind, and the rules' own (e.g. the longest
+    interval between evaluations). ``[deadlines.<workflow>]`` in config overrides them, name by name."""
+    audit: AuditProfile
+    dossier: DossierLayout
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> WorkflowSpec:
+        return max(self.versions, key=lambda spec: spec.version)
+
+    def label(self, language: Language = "nb") -> Labels:
+        return self.labels[language]

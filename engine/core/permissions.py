@@ -1,0 +1,89 @@
+"""Who may fire what on which case (spec section 1, Actor; section 3 for § 12-5).
+
+Authentication is the embedding tool's job. The engine checks that the actor acts on their own school
+(a school owner on the schools configured for it), that the role may fire the trigger, that a case
+handler is the case's appointed responsible, and that an accused leadership's principal is kept out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aktivitetsplikt.engine.core.model import Actor
+from aktivitetsplikt.engine.core.spec import RoleRequirement, TransitionSpec
+from aktivitetsplikt.engine.errors import NotPermitted
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """The facts about a case (or a case about to be opened) that decide who may act on it."""
+
+    school: str
+    school_owner: str
+    deputies: tuple[str, ...]
+    responsible: str | None
+    principal_replaced: bool
+    number: str | None = None
+
+
+def _school_scope(actor: Actor, access: CaseAccess) -> None:
+    if actor.role == "system":
+        msg = "The system actor only records escalations; fire triggers as a person with a role."
+        raise NotPermitted(msg)
+    if actor.role == "school_owner":
+        if actor.id != access.school_owner:
+            msg = (
+                f"{actor.id} is not the school owner configured for school '{access.school}'; "
+                f"set [schools.{access.school}] school_owner or act as {access.school_owner}."
+            )
+            raise NotPermitted(msg)
+        return
+    if actor.school is None:
+        msg = f"{actor.id} has no school; say which school the actor belongs to (it must be '{access.school}')."
+        raise NotPermitted(msg)
+    if actor.school != access.school:
+        msg = (
+            f"{actor.id} belongs to school '{actor.school}' and cannot act on a case of school "
+            f"'{access.school}'; act as someone at that school."
+        )
+        raise NotPermitted(msg)
+    if access.principal_replaced and actor.role in ("principal", "deputy"):
+        msg = (
+            "The school's leadership is accused in this § 12-5 case, so the principal cannot act on it; "
+            "the school owner acts instead."
+        )
+        raise NotPermitted(msg)
+
+
+def requirements_met(actor: Actor, access: CaseAccess) -> frozenset[RoleRequirement]:
+    """What the actor counts as on this case; raises NotPermitted when they may not touch it at all."""
+    _school_scope(actor, access)
+    met: set[RoleRequirement] = {"staff+"}
+    if access.principal_replaced:
+        if actor.role == "school_owner":
+            met.add("principal")
+    elif actor.role == "principal" or (actor.role == "deputy" and actor.id in access.deputies):
+        met.add("principal")
+    if actor.role == "case_handler" and access.responsible is not None and actor.id == access.responsible:
+        met.add("case_handler")
+    return frozenset(met)
+
+
+def _who(transition: TransitionSpec, access: CaseAccess) -> str:
+    principal = "the school owner (acting as principal)" if access.principal_replaced else "the principal"
+    names = {"staff+": "staff", "principal": principal, "case_handler": "the case's responsible"}
+    return " or ".join(names[r] for r in transition.roles)
+
+
+def authorize(actor: Actor, transition: TransitionSpec, access: CaseAccess) -> None:
+    """Raise NotPermitted, saying who may, unless the actor may fire ``transition`` on the case."""
+    met = requirements_met(actor, access)
+    if met.intersection(transition.roles):
+        return
+    hint = ""
+    if actor.role == "deputy" and actor.id not in access.deputies:
+        hint = f" ({actor.id} is not listed under [schools.{access.school}] deputies)"
+    elif actor.role == "case_handler" and "case_handler" in transition.roles:
+        hint = f" ({actor.id} is not the case's responsible; the principal appoints one with start_investigation)"
+    msg = f"Only {_who(transition, access)} may fire '{transition.trigger}'; {actor.id} acts as {actor.role}{hint}."
+    raise NotPermitted(msg)

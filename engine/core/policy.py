@@ -1,0 +1,69 @@
+"""What the core needs to know of the world outside a case: the schools, their calendars and deadlines.
+
+The decider and the escalator get a :class:`Policy`, never the whole configuration. ``config`` builds one
+from ``config.toml``; embedders and tests may build their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from aktivitetsplikt.engine.core.calendar import Duration, SchoolCalendar
+from aktivitetsplikt.engine.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A school or a kindergarten: who leads it, who owns it, how its case numbers begin."""
+
+    id: str
+    name: str
+    code: str
+    principal: str
+    """The head of the unit: the principal (rektor) of a school, the director (styrer) of a kindergarten."""
+    school_owner: str
+    """The owner: the school owner (skoleeier) or the kindergarten owner (barnehageeier)."""
+    deputies: tuple[str, ...] = ()
+    kind: str = "school"
+    """``school`` or ``kindergarten``; a workflow pack says which kind of unit it serves."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Units, calendars, deadlines and the escalation ladder's timing, as plain values."""
+
+    units: Mapping[str, Unit]
+    calendar: SchoolCalendar
+    """The default calendar: school days (weekends, public holidays and the configured school holidays off)."""
+    deadlines: Mapping[str, Mapping[str, Duration]]
+    """Per workflow id: duty kind (or another deadline name) -> duration."""
+    remind_before: Duration
+    school_owner_after: Duration
+    calendars: Mapping[str, SchoolCalendar] = field(default_factory=dict)
+    """Units with a calendar of their own (a kindergarten's closed days); the others use ``calendar``."""
+
+    def unit(self, unit_id: str) -> Unit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            known = ", ".join(sorted(self.units)) or "none"
+            msg = f"Unknown school '{unit_id}'; add [schools.{unit_id}] to config.toml (known: {known})."
+            raise ConfigError(msg) from None
+
+    def calendar_of(self, unit_id: str) -> SchoolCalendar:
+        """The calendar deadlines at this unit are counted on."""
+        return self.calendars.get(unit_id, self.calendar)
+
+    def deadline(self, workflow: str, name: str) -> Duration:
+        """The configured duration ``name`` (a duty kind, or e.g. ``max_evaluation_interval``) of ``workflow``."""
+        section = self.deadlines.get(workflow)
+        if section is None:
+            msg = f"Workflow '{workflow}' has no deadlines; add [deadlines.{workflow}] to config.toml."
+            raise ConfigError(msg)
+        try:
+            return section[name]
+        except KeyError:
+            keys = ", ".join(section)
+            msg = f"'{name}' is not a configured deadline; [deadlines.{workflow}] has only {keys}."
+            raise ConfigError(msg) from None

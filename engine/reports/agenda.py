@@ -1,0 +1,198 @@
+"""The agenda of the fortnightly case meeting (spec section 7).
+
+Hellerud's plan (8.7) has department heads and student services meet every other week to go through
+every open § 12 case. For each school the agenda lists the open cases, the most urgent first: what is
+overdue and by how many school days, and which evaluations fall due before the next meeting (by
+default the next 14 days). Pure, apart from :func:`meeting_agenda`, which reads through ``engine.uow()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from aktivitetsplikt.engine.core.calendar import SchoolCalendar
+from aktivitetsplikt.engine.core.model import Case, iso
+from aktivitetsplikt.engine.reports.audit import spec_lookup
+
+if TYPE_CHECKING:
+    from aktivitetsplikt.engine.app.service import Engine
+    from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+    from aktivitetsplikt.engine.core.spec import WorkflowSpec
+
+DEFAULT_DAYS = 14
+STUCK_LEVEL = 2
+"""An overdue duty escalated to the school owner (spec section 5)."""
+
+
+@dataclass(frozen=True)
+class DutyDue:
+    """An open duty on the agenda: overdue (with school days late) or falling due in the window."""
+
+    kind: str
+    label: str
+    due_at: datetime
+    school_days_late: int | None = None
+    escalation_level: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"kind": self.kind, "label": self.label, "due_at": iso(self.due_at)}
+        if self.school_days_late is not None:
+            body |= {"school_days_late": self.school_days_late, "escalation_level": self.escalation_level}
+        return body
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One open case as the meeting sees it."""
+
+    case_id: str
+    number: str
+    school: str
+    workflow: str
+    legal_basis: str
+    state: str
+    state_label: str
+    responsible: str | None
+    serious: bool
+    overdue: tuple[DutyDue, ...]
+    evaluations_due: tuple[DutyDue, ...]
+    due_soon: tuple[DutyDue, ...]
+    """Other duties falling due in the window (an investigation to conclude, a plan to adopt)."""
+
+    @property
+    def stuck(self) -> bool:
+        return any((d.escalation_level or 0) >= STUCK_LEVEL for d in self.overdue)
+
+    @property
+    def most_late(self) -> int:
+        return max((d.school_days_late or 0 for d in self.overdue), default=0)
+
+    def urgency(self) -> tuple[int, int, datetime | None, str]:
+        """Overdue cases first, the latest first; then by the next deadline; cases with nothing due last."""
+        upcoming = [d.due_at for d in (*self.overdue, *self.evaluations_due, *self.due_soon)]
+        first = min(upcoming, default=None)
+        return (0 if self.overdue else 1 if first else 2, -self.most_late, first, self.number)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "number": self.number,
+            "school": self.school,
+            "workflow": self.workflow,
+            "legal_basis": self.legal_basis,
+            "state": self.state,
+            "state_label": self.state_label,
+            "responsible": self.responsible,
+            "serious": self.serious,
+            "stuck": self.stuck,
+            "overdue": [d.to_json() for d in self.overdue],
+            "evaluations_due": [d.to_json() for d in self.evaluations_due],
+            "due_soon": [d.to_json() for d in self.due_soon],
+        }
+
+
+@dataclass(frozen=True)
+class SchoolAgenda:
+    school: str
+    name: str
+    items: tuple[AgendaItem, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "school": self.school,
+            "school_name": self.name,
+            "open_cases": len(self.items),
+            "overdue_cases": sum(1 for i in self.items if i.overdue),
+            "cases": [i.to_json() for i in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class Agenda:
+    generated_at: datetime
+    days: int
+    until: datetime
+    schools: tuple[SchoolAgenda, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "generated_at": iso(self.generated_at),
+            "days": self.days,
+            "until": iso(self.until),
+            "schools": [s.to_json() for s in self.schools],
+        }
+
+
+def agenda_item(case: Case, spec: WorkflowSpec, calendar: SchoolCalendar, now: datetime, until: datetime) -> AgendaItem:
+    """What the meeting must know about one open case as of ``now``, looking ahead to ``until``."""
+    overdue: list[DutyDue] = []
+    evaluations: list[DutyDue] = []
+    soon: list[DutyDue] = []
+    for duty in sorted(case.open_obligations(), key=lambda d: d.due_at):
+        label = spec.obligation(duty.kind).label
+        if duty.due_at <= now:
+            days = calendar.school_days_late(duty.due_at, now)
+            overdue.append(DutyDue(duty.kind, label, duty.due_at, days, duty.escalation_level))
+        elif duty.due_at <= until:
+            (evaluations if duty.kind == "evaluate" else soon).append(DutyDue(duty.kind, label, duty.due_at))
+    return AgendaItem(
+        case_id=case.id,
+        number=case.number,
+        school=case.school,
+        workflow=case.workflow,
+        legal_basis=spec.legal_basis,
+        state=case.state,
+        state_label=spec.state(case.state).label,
+        responsible=case.responsible,
+        serious=case.serious,
+        overdue=tuple(overdue),
+        evaluations_due=tuple(evaluations),
+        due_soon=tuple(soon),
+    )
+
+
+def build_agenda(
+    cases: Iterable[Case],
+    spec_of: Callable[[Case], WorkflowSpec],
+    calendar: SchoolCalendar,
+    now: datetime,
+    *,
+    days: int = DEFAULT_DAYS,
+    schools: Mapping[str, str] | None = None,
+) -> Agenda:
+    """The agenda per school, each school's cases by urgency. ``schools`` (id -> name) are listed even
+    with no open case, so the meeting sees that there is nothing to discuss."""
+    until = now + timedelta(days=days)
+    names = dict(schools or {})
+    by_school: dict[str, list[AgendaItem]] = {school: [] for school in names}
+    for case in cases:
+        by_school.setdefault(case.school, []).append(agenda_item(case, spec_of(case), calendar, now, until))
+    agendas = tuple(
+        SchoolAgenda(school, names.get(school, school), tuple(sorted(items, key=AgendaItem.urgency)))
+        for school, items in sorted(by_school.items())
+    )
+    return Agenda(now, days, until, agendas)
+
+
+def open_states(registry: WorkflowRegistry) -> list[str]:
+    """Every state that is not final in some registered workflow."""
+    return sorted({s.id for spec in registry.workflows() for s in spec.states if not s.final})
+
+
+def meeting_agenda(engine: Engine, school: str | None = None, *, days: int = DEFAULT_DAYS) -> Agenda:
+    """The agenda for a meeting now, for one school or every school in the configuration."""
+    if days < 0:
+        msg = f"days must be 0 or more, not {days}."
+        raise ValueError(msg)
+    now = engine.clock.now()
+    until = now + timedelta(days=days)
+    with engine.uow() as uow:
+        cases = uow.reports.agenda_cases(school, until, open_states=open_states(engine.registry))
+    configured = {k: s.name for k, s in engine.settings.schools.items() if school is None or k == school}
+    if school is not None:
+        configured.setdefault(school, school)
+    spec_of = spec_lookup(engine.registry)
+    return build_agenda(cases, spec_of, engine.decider.calendar, now, days=days, schools=configured)

@@ -1,0 +1,66 @@
+"""The pieces both school packs (§§ 12-4 and 12-5) share: rules, words, audit profile, dossier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aktivitetsplikt.engine.core.audit_profile import AuditProfile
+from aktivitetsplikt.engine.core.calendar import Duration
+from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
+from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
+from aktivitetsplikt.engine.core.spec import WorkflowSpec
+from aktivitetsplikt.workflows import _labels as words
+from aktivitetsplikt.workflows._rules import RULES
+from aktivitetsplikt.workflows.documents import DOCUMENTS
+
+
+def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: str) -> dict[Language, Labels]:
+    """The labels of a school workflow in both languages; only its name and legal basis differ."""
+    common = {"legal_basis": legal_basis, "section": section}
+    return {
+        "nb": Labels(
+            workflow=workflow["nb"],
+            states=words.NB_STATES,
+            steps=words.NB_STEPS,
+            duties=words.NB_DUTIES,
+            roles=words.NB_ROLES,
+            values=words.NB_VALUES,
+            **common,
+            **words.NB_SCHOOL,
+        ),
+        "nn": Labels(
+            workflow=workflow["nn"],
+            states=words.NN_STATES,
+            steps=words.NN_STEPS,
+            duties=words.NN_DUTIES,
+            roles=words.NN_ROLES,
+            values=words.NN_VALUES,
+            **common,
+            **words.NN_SCHOOL,
+        ),
+    }
+
+
+def deadlines(**texts: str) -> dict[str, Duration]:
+    """Default durations (spec section 4) from their texts: ``deadlines(adopt_plan="5sd", ...)``."""
+    return {name: Duration.parse(text) for name, text in texts.items()}
+
+
+def school_pack(
+    spec: WorkflowSpec,
+    labels: Mapping[Language, Labels],
+    defaults: Mapping[str, Duration],
+    audit: AuditProfile,
+    dossier: DossierLayout,
+) -> WorkflowPack:
+    return WorkflowPack(
+        id=spec.id,
+        institution="school",
+        versions=(spec,),
+        documents=DOCUMENTS,
+        labels=labels,
+        deadlines=defaults,
+        audit=audit,
+        dossier=dossier,
+        rules=RULES,
+    )
