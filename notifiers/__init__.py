@@ -22,7 +22,7 @@ from aktivitetsplikt.engine.errors import ConfigError
 from aktivitetsplikt.notifiers.console import ConsoleNotifier
 from aktivitetsplikt.notifiers.errors import DeliveryError
 from aktivitetsplikt.notifiers.fanout import FanOutNotifier
-from aktivitetsplikt.notifiers.render import Rendered, Renderer
+from aktivitetsplikt.notifiers.render import Rendered, Renderer, Words
 from aktivitetsplikt.notifiers.smtp import SmtpNotifier
 from aktivitetsplikt.notifiers.webhook import WebhookNotifier
 
@@ -45,7 +45,7 @@ _CHANNELS: dict[str, Callable[[Settings, Renderer], Notifier]] = {
 }
 
 
-def build_notifier(settings: Settings) -> Notifier:
+def build_notifier(settings: Settings, words: Words | None = None) -> Notifier:
     """The notifier for ``[notifiers] channels``: the one channel, or a :class:`FanOutNotifier` over
     several (a message failing on one channel is retried on all of them). Raises ConfigError when a
     channel is misconfigured or a template override is broken, so a daemon stops at start, not per send."""
@@ -53,7 +53,7 @@ def build_notifier(settings: Settings) -> Notifier:
     if not names:
         msg = "[notifiers] channels is empty; name at least one of console, smtp, webhook."
         raise ConfigError(msg)
-    renderer = Renderer(settings)
+    renderer = Renderer(settings, words)
     channels = [(name, _CHANNELS[name](settings, renderer)) for name in names]
     if len(channels) == 1:
         return channels[0][1]

@@ -23,6 +23,7 @@ Filters: ``deadline`` ("utgangen av torsdag 3. september 2026" for a deadline at
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import partial
@@ -41,12 +42,16 @@ from jinja2 import (
 )
 
 from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core import texts
 from aktivitetsplikt.engine.core.model import OutboxMessage
+from aktivitetsplikt.engine.core.pack import Labels
 from aktivitetsplikt.engine.errors import ConfigError
-from aktivitetsplikt.notifiers import _norsk
 from aktivitetsplikt.notifiers.errors import DeliveryError
 
-__all__ = ["BUILTIN_TEMPLATES", "TEMPLATE_NAMES", "Duty", "Rendered", "Renderer"]
+__all__ = ["BUILTIN_TEMPLATES", "TEMPLATE_NAMES", "Duty", "Rendered", "Renderer", "Words"]
+
+Words = Callable[[str], Labels | None]
+"""A workflow id -> its pack's labels (``WorkflowRegistry.words``)."""
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("notice", "reminder", "escalation")
@@ -71,7 +76,10 @@ class Duty:
 class Renderer:
     """Renders messages; build one per process and share it between channels."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, words: Words | None = None) -> None:
+        """``words`` gives a workflow's labels (its pack's, in bokmål): the roles and the unit as people
+        call them. Without it, roles are shown by their ids."""
+        self._words: Words = words or (lambda _workflow: None)
         self._zone: tzinfo = ZoneInfo(settings.calendar.timezone)
         self._case_url = _checked_case_url(settings.links.case_url)
         self._override = _override_dir(settings)
@@ -87,10 +95,10 @@ class Renderer:
             lstrip_blocks=True,
         )
         self._env.filters.update(
-            deadline=partial(_norsk.deadline, zone=self._zone),
-            moment=partial(_norsk.moment, zone=self._zone),
+            deadline=partial(texts.deadline, zone=self._zone),
+            moment=partial(texts.moment, zone=self._zone),
             day=_day_filter(self._zone),
-            listing=_norsk.listing,
+            listing=texts.listing,
         )
         # Load every template now, so a broken override stops the daemon at start, not at each send.
         self._templates = {name: self._load(name) for name in TEMPLATE_NAMES}
@@ -113,13 +121,15 @@ class Renderer:
         """What the templates may show of ``message`` (see the module docstring)."""
         payload = message.payload
         duties = [
-            Duty(str(d["kind"]), str(d["label"]), _norsk.instant(d["due_at"]).astimezone(self._zone))
+            Duty(str(d["kind"]), str(d["label"]), texts.instant(d["due_at"]).astimezone(self._zone))
             for d in _field(message, "duties")
         ]
         if message.kind != "notice" and not duties:
             msg = f"The {message.kind} {message.id} names no duty in its payload; it cannot be rendered."
             raise DeliveryError(msg)
         others = [r for r in dict.fromkeys(payload.get("recipients") or ()) if r != message.recipient_role]
+        words = self._words(str(payload.get("workflow", "")))
+        roles = _RoleWords(words.roles if words is not None else {})
         return {
             "kind": message.kind,
             "level": message.level if message.level is not None else payload.get("level"),
@@ -131,8 +141,10 @@ class Renderer:
             "trigger_label": payload.get("trigger_label") if message.kind == "notice" else None,
             "duties": duties,
             "duty": duties[0] if duties else None,
-            "recipient": _norsk.role(message.recipient_role),
-            "told": [_norsk.role(r) for r in others],
+            "recipient": roles[message.recipient_role],
+            "told": [roles[r] for r in others],
+            "roles": roles,
+            "unit": words.unit if words is not None else "enhet",
             "link": self.link(str(_field(message, "case_id"))),
         }
 
@@ -158,6 +170,13 @@ class Renderer:
         return "the built-in templates are damaged; reinstall aktivitetsplikt"
 
 
+class _RoleWords(dict[str, str]):
+    """Role -> the reader's word for it; a role the payload does not name is shown as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
 def _field(message: OutboxMessage, key: str) -> Any:
     try:
         return message.payload[key]
@@ -168,7 +187,7 @@ def _field(message: OutboxMessage, key: str) -> Any:
 
 def _day_filter(zone: tzinfo) -> Any:
     def day(value: datetime | str) -> str:
-        return _norsk.day(_norsk.instant(value).astimezone(zone).date())
+        return texts.day(texts.instant(value).astimezone(zone).date())
 
     return day
 

@@ -151,7 +151,7 @@ class Tour:
 def _renderer(engine: Engine) -> Callable[[Any], Any]:
     from aktivitetsplikt.notifiers.render import Renderer
 
-    return Renderer(engine.settings).render
+    return Renderer(engine.settings, engine.registry.words).render
 
 
 class _quiet:

@@ -75,7 +75,7 @@ def dispatch(as_json: JsonOption = False) -> None:
     engine = _engine(as_json)
 
     def work() -> None:
-        report = engine.dispatcher(build_notifier(engine.settings)).dispatch()
+        report = engine.dispatcher(build_notifier(engine.settings, engine.registry.words)).dispatch()
         if as_json:
             _print_json(report.to_json())
         else:
@@ -148,7 +148,7 @@ def daemon() -> None:
         lock = sqlite_lock(settings.database.url)
         try:
             engine = bootstrap(settings)
-            Daemon(engine, build_notifier(settings)).run()
+            Daemon(engine, build_notifier(settings, engine.registry.words)).run()
         finally:
             if lock is not None:
                 lock.close()

@@ -274,7 +274,6 @@ class Settings(BaseSettings):
             school_owner_after=self.escalation.school_owner_after,
         )
 
-
     def _deadlines(self, packs: Iterable[WorkflowPack]) -> dict[str, dict[str, Duration]]:
         defaults = {pack.id: dict(pack.deadlines) for pack in packs}
         for workflow, section in self.deadlines.items():

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from aktivitetsplikt.engine.core.documents import Document, has_path
 from aktivitetsplikt.engine.core.machine import WorkflowMachine
-from aktivitetsplikt.engine.core.pack import WorkflowPack
+from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
 from aktivitetsplikt.engine.core.pack_checks import check_pack
 from aktivitetsplikt.engine.core.rules import Rule
 from aktivitetsplikt.engine.core.spec import NEW_STATE, TransitionSpec, WorkflowSpec
@@ -209,6 +209,11 @@ class WorkflowRegistry:
 
     def packs(self) -> list[WorkflowPack]:
         return [self._packs[k] for k in sorted(self._packs)]
+
+    def words(self, workflow: str, language: Language = "nb") -> Labels | None:
+        """The pack's labels of a workflow in ``language``; None for a workflow registered without a pack."""
+        pack = self._packs.get(workflow)
+        return pack.labels[language] if pack is not None else None
 
     def rule(self, spec: WorkflowSpec, name: str) -> Rule:
         return self._rules_of(spec.id)[name]

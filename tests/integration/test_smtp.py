@@ -23,9 +23,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from pydantic import SecretStr
 
-from aktivitetsplikt.engine import OutboxMessage, Settings
+from aktivitetsplikt.engine import OutboxMessage, Settings, builtin_registry
 from aktivitetsplikt.engine.config.settings import NotifierSettings, SmtpSettings
-from aktivitetsplikt.notifiers import DeliveryError, SmtpNotifier
+from aktivitetsplikt.notifiers import DeliveryError, Renderer, SmtpNotifier
 
 SENDER = "aktivitetsplikt@skole.example"
 SCHOOL = "Bjørnsletta og Kjærnes skole på Ås"
@@ -132,7 +132,8 @@ class TestDelivery:
     def test_the_server_receives_the_mail(self, settings: Settings, server: Controller, collector: Collector) -> None:
         """Envelope, headers and the UTF-8 bokmål body arrive as sent."""
         outbox = message()
-        SmtpNotifier(smtp_settings(settings, server.port)).send(outbox)
+        configured = smtp_settings(settings, server.port)
+        SmtpNotifier(configured, Renderer(configured, builtin_registry().words)).send(outbox)
         [envelope] = collector.envelopes
         assert (SENDER, ["rektor@hellerud.example"]) == (envelope.mail_from, envelope.rcpt_tos)
         mail = received(envelope)

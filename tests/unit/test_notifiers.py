@@ -25,9 +25,10 @@ import pytest
 import structlog
 from pydantic import SecretStr
 
-from aktivitetsplikt.engine import FixedClock, OutboxMessage, Settings, bootstrap, load_settings
+from aktivitetsplikt.engine import FixedClock, OutboxMessage, Settings, bootstrap, builtin_registry, load_settings
 from aktivitetsplikt.engine.config.settings import NotifierSettings, SmtpSettings, WebhookSettings
 from aktivitetsplikt.engine.core.decide import notice_payload
+from aktivitetsplikt.engine.core.texts import deadline, listing, moment
 from aktivitetsplikt.engine.errors import ConfigError
 from aktivitetsplikt.notifiers import (
     ConsoleNotifier,
@@ -38,10 +39,11 @@ from aktivitetsplikt.notifiers import (
     WebhookNotifier,
     build_notifier,
 )
-from aktivitetsplikt.notifiers._norsk import deadline, listing, moment
 from tests.conftest import PG_ENV, T0, TEACHER, TEST_CONFIG, report_doc
 
 OSLO = ZoneInfo("Europe/Oslo")
+WORDS = builtin_registry().words
+"""The built-in packs' words for roles and units, as the composition root hands them to the renderer."""
 
 # Put into the case (pupil reference, documentation free text); none may reach a message.
 PUPIL_REF = "ELEVREF-4711-HEMMELIG"
@@ -129,7 +131,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
 
 @pytest.fixture(scope="module")
 def renderer(journey: Journey) -> Renderer:
-    return Renderer(journey.settings)
+    return Renderer(journey.settings, WORDS)
 
 
 def with_payload(message: OutboxMessage, **changes: Any) -> OutboxMessage:
@@ -293,7 +295,7 @@ class TestTemplateOverride:
     ) -> None:
         """A template in templates_dir wins over the built-in one; the others stay built in."""
         (templates / "notice.subject.j2").write_text("Egen mal: {{ case_number }} ({{ school_name }})\n")
-        renderer = Renderer(load_settings(config_file))
+        renderer = Renderer(load_settings(config_file), WORDS)
         subject, body = renderer.render(journey.one("notice"))
         assert f"Egen mal: {journey.number} (Hellerud videregående skole)" == subject
         assert f"innen {DUE}" in body
@@ -301,13 +303,13 @@ class TestTemplateOverride:
     def test_a_subject_is_one_line(self, templates: Path, config_file: Path, journey: Journey) -> None:
         """Line breaks in a subject template are folded, so they can never break a mail header."""
         (templates / "notice.subject.j2").write_text("Sak\n{{ case_number }}\r\nBcc: x@y.example\n")
-        subject, _ = Renderer(load_settings(config_file)).render(journey.one("notice"))
+        subject, _ = Renderer(load_settings(config_file), WORDS).render(journey.one("notice"))
         assert f"Sak {journey.number} Bcc: x@y.example" == subject
 
     def test_an_override_asking_for_the_pupil_fails(self, templates: Path, config_file: Path, journey: Journey) -> None:
         """StrictUndefined: a template that asks for a field outside the picked set fails loudly."""
         (templates / "notice.txt.j2").write_text("Elev: {{ pupil }}\n")
-        renderer = Renderer(load_settings(config_file))
+        renderer = Renderer(load_settings(config_file), WORDS)
         message = with_payload(journey.one("notice"), pupil=PUPIL_REF)
         expected = r"notice\.txt\.j2 cannot be rendered \('pupil' is undefined\); fix "
         with pytest.raises(ConfigError, match=expected):
@@ -318,7 +320,7 @@ class TestTemplateOverride:
         (templates / "reminder.txt.j2").write_text("{% if %}\n")
         expected = r"reminder\.txt\.j2 cannot be loaded .*; fix .*maler/reminder\.txt\.j2"
         with pytest.raises(ConfigError, match=expected):
-            Renderer(load_settings(config_file))
+            Renderer(load_settings(config_file), WORDS)
 
     def test_a_missing_folder_is_a_config_error(self, settings: Settings) -> None:
         """templates_dir must name a folder."""
@@ -397,7 +399,8 @@ class TestWebhookNotifier:
             return httpx.Response(status)
 
         client = httpx.Client(transport=httpx.MockTransport(handler))
-        return WebhookNotifier(webhook_settings(settings), client=client), seen
+        configured = webhook_settings(settings)
+        return WebhookNotifier(configured, client=client, renderer=Renderer(configured, WORDS)), seen
 
     def test_posts_signed_json_with_an_idempotency_key(self, journey: Journey) -> None:
         """The body is signed with HMAC-SHA256 of its exact bytes; the message id is the idempotency key."""
@@ -413,7 +416,7 @@ class TestWebhookNotifier:
         assert message.id == request.headers["Idempotency-Key"]
         assert request.headers["Content-Type"].startswith("application/json")
         document = json.loads(request.content)
-        subject, text = Renderer(journey.settings).render(message)
+        subject, text = Renderer(journey.settings, WORDS).render(message)
         assert {
             "id": message.id,
             "kind": "escalation",

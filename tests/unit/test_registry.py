@@ -13,9 +13,9 @@ import transitions
 from aktivitetsplikt.engine import DocumentationMissing, Engine, FixedClock, Settings, WorkflowDefinitionError
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
-from aktivitetsplikt.workflows._rules import RULES
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT, DOCUMENTS, SKJERPA_AKTIVITETSPLIKT
+from aktivitetsplikt.workflows._rules import RULES
 from tests.conftest import HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import make_engine
 

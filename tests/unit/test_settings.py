@@ -281,7 +281,9 @@ class TestRefusals:
 
     def test_unknown_workflow_deadlines(self) -> None:
         """deadline() of a workflow without a section says what to add."""
-        with pytest.raises(ConfigError, match=r"^Workflow 'mobbeombud' has no deadlines; add \[deadlines\.mobbeombud\]"):
+        with pytest.raises(
+            ConfigError, match=r"^Workflow 'mobbeombud' has no deadlines; add \[deadlines\.mobbeombud\]"
+        ):
             policy(load_settings()).deadline("mobbeombud", "adopt_plan")
 
     def test_deadlines_of_a_workflow_no_pack_brings(self, tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
-"""Dates and times in Norwegian bokmål, as the templates show them (spec section 9: shown in Oslo time).
+"""Dates, times and deadlines in Norwegian bokmål: the one home of these texts (spec section 9: shown in
+Oslo time). The CLI, the audit, the dossier and the notifications all write them through here.
 
-Written out by hand rather than through ``locale`` so that the output does not depend on which locales
-the server happens to have installed.
+A deadline counted in school or working days ends at 00:00 (the start of the following day), which a
+reader understands as "the end of the day before" (:func:`end_of_day`). Written out by hand rather than
+through ``locale`` so that the output does not depend on which locales the server has installed.
 """
 
 from __future__ import annotations
@@ -23,16 +25,6 @@ MONTHS = (
     "november",
     "desember",
 )
-ROLE_LABELS = {
-    "responsible": "saksansvarlig",
-    "principal": "rektor",
-    "deputy": "rektors stedfortreder",
-    "school_owner": "skoleeier",
-    "reporter": "melder",
-    "case_handler": "saksbehandler",
-    "staff": "ansatt",
-}
-"""Who a message is for, as the reader calls them."""
 
 
 def instant(value: datetime | str) -> datetime:
@@ -52,6 +44,30 @@ def moment(value: datetime | str, zone: tzinfo) -> str:
     return f"{day(local.date())} kl. {local:%H:%M}"
 
 
+def end_of_day(local: datetime) -> date | None:
+    """The day a deadline at 00:00 local time closes (the day before); None for any other time."""
+    return local.date() - timedelta(days=1) if local.time() == time(0) else None
+
+
+def short(value: datetime | str, zone: tzinfo) -> str:
+    """``04.09.2026 14:30``, in ``zone``."""
+    return f"{instant(value).astimezone(zone):%d.%m.%Y %H:%M}"
+
+
+def short_deadline(value: datetime | str, zone: tzinfo) -> str:
+    """A deadline in a table: ``03.09.2026 24:00`` for the end of a day, else ``04.09.2026 14:30``."""
+    local = instant(value).astimezone(zone)
+    closes = end_of_day(local)
+    return f"{closes:%d.%m.%Y} 24:00" if closes is not None else short(local, zone)
+
+
+def dated_deadline(value: datetime | str, zone: tzinfo) -> str:
+    """A deadline in the dossier: ``utgangen av 03.09.2026``, else ``04.09.2026 kl. 14:30``."""
+    local = instant(value).astimezone(zone)
+    closes = end_of_day(local)
+    return f"utgangen av {closes:%d.%m.%Y}" if closes is not None else f"{local:%d.%m.%Y kl. %H:%M}"
+
+
 def deadline(value: datetime | str, zone: tzinfo) -> str:
     """A deadline to follow "innen" or "Fristen var".
 
@@ -60,14 +76,8 @@ def deadline(value: datetime | str, zone: tzinfo) -> str:
     is shown as it is: ``fredag 4. september 2026 kl. 14:30``.
     """
     local = instant(value).astimezone(zone)
-    if local.time() == time(0):
-        return f"utgangen av {day(local.date() - timedelta(days=1))}"
-    return moment(local, zone)
-
-
-def role(value: str) -> str:
-    """The Norwegian name of a recipient role; an unknown role is shown as it is."""
-    return ROLE_LABELS.get(value, value)
+    closes = end_of_day(local)
+    return f"utgangen av {day(closes)}" if closes is not None else moment(local, zone)
 
 
 def listing(items: list[str]) -> str:
