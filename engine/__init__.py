@@ -1,4 +1,4 @@
-"""aktivitetsplikt: a workflow engine for a Norwegian school's duty to act (opplæringslova §§ 12-4, 12-5).
+"""aktivitetsplikt: a workflow engine for the duty to act; the law comes as workflow packs.
 
 The public API. Names are imported on first use, so ``aktivitetsplikt --help`` stays quick::
 

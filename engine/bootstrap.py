@@ -17,6 +17,8 @@ from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 if TYPE_CHECKING:
     from sqlalchemy import Engine as DbEngine
 
+    from aktivitetsplikt.engine.core.tour import DemoTour
+
 
 def builtin_registry() -> WorkflowRegistry:
     """A registry holding the built-in workflow packs of ``aktivitetsplikt.workflows``."""
@@ -26,6 +28,13 @@ def builtin_registry() -> WorkflowRegistry:
     for pack in BUILTIN_PACKS:
         registry.register_pack(pack)
     return registry
+
+
+def builtin_tours() -> dict[str, DemoTour]:
+    """The guided tours of ``aktivitetsplikt demo`` that the built-in packs bring, by name."""
+    from aktivitetsplikt.workflows.tours import TOURS
+
+    return dict(TOURS)
 
 
 def open_database(settings: Settings) -> DbEngine:

@@ -26,7 +26,7 @@ EXIT_CONFIG = 5
 
 app = typer.Typer(
     name="aktivitetsplikt",
-    help="The duty to act (opplæringslova §§ 12-4 and 12-5): cases, deadlines and documentation.",
+    help="The duty to act (aktivitetsplikt) in schools and kindergartens: cases, deadlines, documentation.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -53,7 +53,7 @@ def cases(
     state: Annotated[str | None, typer.Option("--state", help="Only cases in this state, e.g. planning.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a deadline that has passed.")] = False,
     stuck: Annotated[
-        bool, typer.Option("--stuck", help="Only cases escalated to the school owner and still not acted on.")
+        bool, typer.Option("--stuck", help="Only cases escalated to the last level (the owner) and still not acted on.")
     ] = False,
     include_closed: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, most urgent first.")] = 100,
@@ -92,7 +92,9 @@ def _without_events(case: dict[str, Any]) -> dict[str, Any]:
 
 @case_app.command("report")
 def case_report(
-    workflow: Annotated[str, typer.Option("--workflow", help="aktivitetsplikt or skjerpa_aktivitetsplikt.")],
+    workflow: Annotated[
+        str, typer.Option("--workflow", help="The workflow id; 'aktivitetsplikt workflow list' shows them.")
+    ],
     school: Annotated[str, typer.Option("--school", help="The school id from [schools.*] in the config.")],
     pupil: Annotated[str, typer.Option("--pupil", help="The pupil's reference in your system (never a name).")],
     doc: DocOption,
@@ -120,7 +122,9 @@ def case_report(
 @case_app.command("fire")
 def case_fire(
     case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
-    trigger: Annotated[str, typer.Argument(help="The step to take, e.g. notify_principal.")],
+    trigger: Annotated[
+        str, typer.Argument(help="The step (trigger) to take; 'case show' lists the steps possible now.")
+    ],
     doc: DocOption,
     actor_id: ActorId,
     actor_role: ActorRole,

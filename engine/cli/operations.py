@@ -157,7 +157,9 @@ def daemon() -> None:
 
 
 @app.command("demo")
-def demo() -> None:
+def demo(
+    name: Annotated[str, typer.Option("--tour", help="Which tour: skole (the default) or barnehage.")] = "skole",
+) -> None:
     """A guided tour on a throwaway database: cases, a simulated clock, escalations, stuck cases."""
     from aktivitetsplikt.engine.cli import demo as tour
     from aktivitetsplikt.engine.cli.logs import configure_logging
@@ -165,6 +167,6 @@ def demo() -> None:
     configure_logging(level=logging.WARNING)
 
     def work() -> None:
-        tour.run()
+        tour.run(tour=name)
 
     _run(False, work)

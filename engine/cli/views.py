@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from aktivitetsplikt.engine.core import texts
+from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
+
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.app.service import Engine
     from aktivitetsplikt.engine.core.escalation import QueuedStep
     from aktivitetsplikt.engine.core.model import Case, Obligation, OutboxMessage
+    from aktivitetsplikt.engine.core.pack import Labels
     from aktivitetsplikt.engine.core.spec import WorkflowSpec
 
 console = Console(highlight=False)
@@ -21,21 +25,22 @@ if not console.is_terminal:
 
 
 def when(engine: Engine, instant: datetime | None) -> str:
-    if instant is None:
-        return "-"
-    return engine.decider.calendar.local(instant).strftime("%d.%m.%Y %H:%M")
+    return "-" if instant is None else texts.short(instant, engine.decider.calendar.tz)
 
 
 def deadline(engine: Engine, instant: datetime) -> str:
     """A deadline for people: one at 00:00 is the end of the day before, written 24:00."""
-    local = engine.decider.calendar.local(instant)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return (local - timedelta(days=1)).strftime("%d.%m.%Y 24:00")
-    return local.strftime("%d.%m.%Y %H:%M")
+    return texts.short_deadline(instant, engine.decider.calendar.tz)
+
+
+def _words(engine: Engine, case: Case) -> Labels:
+    """The case's workflow pack's words (bokmål)."""
+    return engine.registry.pack(case.workflow).label("nb")
 
 
 def print_case(engine: Engine, case: Case, header: str | None = None) -> None:
     spec = engine.registry.spec(case.workflow, case.workflow_version)
+    words = _words(engine, case)
     now = engine.clock.now()
     if header:
         console.print(header)
@@ -46,7 +51,7 @@ def print_case(engine: Engine, case: Case, header: str | None = None) -> None:
     for label, value in (
         ("Sak", f"{case.number}  ({case.id})"),
         ("Arbeidsflyt", f"{spec.label}, versjon {case.workflow_version}"),
-        ("Skole", school.name if school else case.school),
+        (words.unit.capitalize(), school.name if school else case.school),
         ("Status", spec.state(case.state).label),
         ("Alvorlig sak", "ja" if case.serious else "nei"),
         ("Ansvarlig", case.responsible or "-"),
@@ -90,7 +95,7 @@ def print_case(engine: Engine, case: Case, header: str | None = None) -> None:
         )
     console.print(timeline)
     triggers = engine.registry.machine(case.workflow, case.workflow_version).triggers_from(case.state)
-    console.print("Mulige steg nå: " + ", ".join(triggers))
+    console.print("Mulige steg nå: " + ", ".join(words.steps.get(t, t) for t in triggers))
 
 
 def print_workflows(specs: list[WorkflowSpec]) -> None:
@@ -124,7 +129,7 @@ def print_sweep(engine: Engine, steps: list[QueuedStep]) -> None:
     if not steps:
         console.print(f"Ingen frister å varsle om per {when(engine, engine.clock.now())}.")
         return
-    levels = {0: "påminnelse", 1: "frist gått ut", 2: "til skoleeier"}
+    levels = {0: "påminnelse", 1: "frist gått ut", LAST_LEVEL: "til eier"}
     table = Table(title=f"Varsler lagt i kø per {when(engine, engine.clock.now())}", title_justify="left")
     for column in ("Sak", "Plikt", "Nivå", "Mottakere", "Meldinger"):
         table.add_column(column)
@@ -176,38 +181,46 @@ def _next_duty(engine: Engine, case: Case) -> Obligation | None:
     return min(open_duties, key=lambda o: o.due_at) if open_duties else None
 
 
-def late_days(engine: Engine, duty: Obligation) -> int:
-    return engine.decider.calendar.school_days_late(duty.due_at, engine.clock.now())
+def late_days(engine: Engine, case: Case, duty: Obligation) -> int:
+    """Days of the case's unit (school or working days) begun since the duty fell due."""
+    calendar = engine.decider.policy.calendar_of(case.school)
+    return calendar.school_days_late(duty.due_at, engine.clock.now())
 
 
 def print_cases(engine: Engine, cases: list[Case], *, limit: int, stuck: bool = False) -> None:
     now = engine.clock.now()
-    title = "Saker som står fast (meldt til skoleeier, ikke fulgt opp)" if stuck else "Saker, mest hastende først"
+    title = "Saker som står fast (meldt til eier, ikke fulgt opp)" if stuck else "Saker, mest hastende først"
     if not cases:
         console.print(f"{title}: ingen per {when(engine, now)}.")
         return
     table = Table(title=f"{title} per {when(engine, now)}", title_justify="left")
-    for column in ("Sak", "Skole", "Type", "Status", "Neste plikt", "Frist", "Forsinket", "Eskalert", "Ansvarlig"):
+    for column in (
+        "Sak",
+        "Skole/barnehage",
+        "Type",
+        "Status",
+        "Neste plikt",
+        "Frist",
+        "Forsinket",
+        "Eskalert",
+        "Ansvarlig",
+    ):
         table.add_column(column)
     for case in cases:
         spec = engine.registry.spec(case.workflow, case.workflow_version)
+        words = _words(engine, case)
         duty = _next_duty(engine, case)
         school = engine.settings.schools.get(case.school)
         if duty is None:
             duty_label, due, late, level = "-", "-", "", "-"
         else:
             duty_label, due = spec.obligation(duty.kind).label, deadline(engine, duty.due_at)
-            days = late_days(engine, duty)
-            late = (
-                (f"[bold red]{days} skoledager[/]" if days != 1 else "[bold red]1 skoledag[/]")
-                if duty.overdue(now)
-                else ""
-            )
+            late = f"[bold red]{words.days(late_days(engine, case, duty))}[/]" if duty.overdue(now) else ""
             level = "-" if duty.escalation_level is None else f"nivå {duty.escalation_level}"
         table.add_row(
             case.number,
             school.name if school else case.school,
-            "§ 12-5" if case.workflow == "skjerpa_aktivitetsplikt" else "§ 12-4",
+            words.section,
             spec.state(case.state).label,
             duty_label,
             due,

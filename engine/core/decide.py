@@ -71,6 +71,7 @@ class Decider:
 
     def access(self, case: Case, spec: WorkflowSpec) -> CaseAccess:
         school = self.policy.unit(case.school)
+        words = self.registry.words(spec.id)
         return CaseAccess(
             school=case.school,
             school_owner=school.school_owner,
@@ -78,6 +79,8 @@ class Decider:
             responsible=case.responsible,
             principal_replaced=principal_replaced(spec, case.attributes),
             number=case.number or None,
+            section=words.section if words is not None else spec.id,
+            appoints=spec.setting("responsible"),
         )
 
     def allowed_triggers(self, case: Case, actor: Actor) -> list[str]:

@@ -91,7 +91,7 @@ def _not_before_case(value: datetime, info: ValidationInfo) -> datetime:
 
 
 Instant = Annotated[datetime, BeforeValidator(_require_datetime_text), AfterValidator(_to_utc)]
-"""Any instant: a planned date (``evaluation_at``) or a date set by others (``response_due_at``)."""
+"""Any instant: a planned date (an evaluation) or a date set by others (an authority's deadline)."""
 PastInstant = Annotated[Instant, AfterValidator(_not_future)]
 """Something that has happened: never in the future."""
 CaseInstant = Annotated[PastInstant, AfterValidator(_not_before_case)]
@@ -141,7 +141,7 @@ def validate_document(model: type[Document], trigger: str, data: object, context
 
 
 def lookup(document: Document | dict[str, Any], path: str) -> Any:
-    """A dotted field of a document (``pupil_heard.feels_safe``), or None when absent."""
+    """A dotted field of a document (``heard.feels_safe``), or None when absent."""
     value: Any = document
     for part in path.split("."):
         if value is None:

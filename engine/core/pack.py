@@ -33,26 +33,26 @@ class Labels(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     workflow: str
-    """The workflow's name, e.g. "Aktivitetsplikt (§ 12-4)"."""
+    """The workflow's name as people know it."""
     legal_basis: str
-    """The full legal reference, e.g. "opplæringslova § 12-4"."""
+    """The full legal reference: the act and its section."""
     section: str
-    """The short reference shown in lists, e.g. "§ 12-4"."""
+    """The short reference shown in lists: the section alone."""
     states: dict[str, str]
     steps: dict[str, str]
     """Trigger -> label, for every trigger of the spec."""
     duties: dict[str, str]
     """Duty kind -> label, for every duty kind of the spec."""
     roles: dict[str, str]
-    """Role -> label for every actor and recipient role: e.g. principal -> "rektor" or "styrer"."""
+    """Role -> label for every actor and recipient role, as the unit's people call them."""
     values: dict[str, dict[str, str]] = Field(default_factory=dict)
-    """Documentation values shown to people, by field: e.g. ``kinds`` -> {``bullying``: "mobbing"}."""
-    unit: str = "skole"
-    """What the unit is called: "skole", "barnehage"."""
-    pupil: str = "eleven"
-    """Who the case is about, definite form: "eleven", "barnet"."""
-    day: tuple[str, str] = ("skoledag", "skoledager")
-    """The counted day, singular and plural: ("skoledag", "skoledager") or ("arbeidsdag", "arbeidsdagar")."""
+    """Documentation values shown to people, by field name, then value."""
+    unit: str
+    """What the unit (a school, a kindergarten) is called, lower case."""
+    pupil: str
+    """Who the case is about, definite form, lower case."""
+    day: tuple[str, str]
+    """The counted day of the unit's calendar, singular and plural."""
 
     def days(self, count: int) -> str:
         """``1 skoledag``, ``3 skoledager``."""

@@ -1,4 +1,4 @@
-"""Who may fire what on which case (spec section 1, Actor; section 3 for § 12-5).
+"""Who may fire what on which case (spec section 1, Actor; section 3 for the stricter duty).
 
 Authentication is the embedding tool's job. The engine checks that the actor acts on their own school
 (a school owner on the schools configured for it), that the role may fire the trigger, that a case
@@ -24,6 +24,10 @@ class CaseAccess:
     responsible: str | None
     principal_replaced: bool
     number: str | None = None
+    section: str = ""
+    """The workflow's legal reference as people know it, for messages."""
+    appoints: str | None = None
+    """The trigger that appoints the case's responsible, for messages."""
 
 
 def _school_scope(actor: Actor, access: CaseAccess) -> None:
@@ -49,8 +53,8 @@ def _school_scope(actor: Actor, access: CaseAccess) -> None:
         raise NotPermitted(msg)
     if access.principal_replaced and actor.role in ("principal", "deputy"):
         msg = (
-            "The school's leadership is accused in this § 12-5 case, so the principal cannot act on it; "
-            "the school owner acts instead."
+            f"The leadership is accused in this {access.section} case, so the principal cannot act on it; "
+            "the owner acts instead."
         )
         raise NotPermitted(msg)
 
@@ -84,6 +88,7 @@ def authorize(actor: Actor, transition: TransitionSpec, access: CaseAccess) -> N
     if actor.role == "deputy" and actor.id not in access.deputies:
         hint = f" ({actor.id} is not listed under [schools.{access.school}] deputies)"
     elif actor.role == "case_handler" and "case_handler" in transition.roles:
-        hint = f" ({actor.id} is not the case's responsible; the principal appoints one with start_investigation)"
+        appoints = f" with {access.appoints}" if access.appoints else ""
+        hint = f" ({actor.id} is not the case's responsible; the principal appoints one{appoints})"
     msg = f"Only {_who(transition, access)} may fire '{transition.trigger}'; {actor.id} acts as {actor.role}{hint}."
     raise NotPermitted(msg)

@@ -21,9 +21,9 @@ class Unit:
     name: str
     code: str
     principal: str
-    """The head of the unit: the principal (rektor) of a school, the director (styrer) of a kindergarten."""
+    """The head of the unit (role ``principal``): a school's principal, a kindergarten's director."""
     school_owner: str
-    """The owner: the school owner (skoleeier) or the kindergarten owner (barnehageeier)."""
+    """The owner (role ``school_owner``): the school owner or the kindergarten owner."""
     deputies: tuple[str, ...] = ()
     kind: str = "school"
     """``school`` or ``kindergarten``; a workflow pack says which kind of unit it serves."""

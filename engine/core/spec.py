@@ -101,8 +101,8 @@ class WorkflowSpec(_Frozen):
     case_occurred_field: str = "occurred_at"
     """The creating document's field that says when the case's events began."""
     principal_replaced_when: str | None = None
-    """A case attribute that, when true, takes the principal out of the case: the school owner acts
-    and is notified instead (§ 12-5 when the school's leadership is accused)."""
+    """A case attribute that, when true, takes the principal out of the case: the owner acts and is
+    notified instead (the stricter duty, when the unit's leadership is accused)."""
 
     def state(self, state_id: str) -> StateSpec:
         for state in self.states:
@@ -133,6 +133,13 @@ class WorkflowSpec(_Frozen):
         if transition.sources == OPEN_STATES:
             return tuple(s.id for s in self.states if not s.final)
         return transition.sources
+
+    def setting(self, attribute: str) -> str | None:
+        """The first trigger that sets the case field or attribute ``attribute``, if any."""
+        for transition in self.transitions:
+            if any(attribute in outcome.set_case for outcome in transition.outcomes):
+                return transition.trigger
+        return None
 
     @property
     def creating_transition(self) -> TransitionSpec:

@@ -39,7 +39,10 @@ NO_IO_LIBRARIES = ("sqlalchemy", "alembic", "structlog", "typer", "rich", "jinja
 # A pack declares its workflow with the core's definition types and raises the engine's own errors.
 WORKFLOWS_MAY_IMPORT = (
     "aktivitetsplikt.workflows",
-    *(f"{E}.core.{m}" for m in ("spec", "documents", "rules", "pack", "audit_profile", "dossier_layout", "calendar")),
+    *(
+        f"{E}.core.{m}"
+        for m in ("spec", "documents", "rules", "pack", "audit_profile", "dossier_layout", "calendar", "tour")
+    ),
     ERRORS,
 )
 THIRD_PARTY_FOR_WORKFLOWS = ("pydantic",)

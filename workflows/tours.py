@@ -1,0 +1,171 @@
+"""The guided tours of ``aktivitetsplikt demo``: scripted cases of the built-in packs.
+
+``skole``: three pupils at Hellerud, autumn 2026. One case is handled well, one is never passed on to
+the principal, and one (§ 12-5) accuses the school's leadership. The clock moves across the autumn break
+(28.9.-2.10., no school days), so the reminders and escalations show school days being counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aktivitetsplikt.engine.core.tour import At, DemoTour, Fire, Report, Say, ShowStuck, Sweep, TourActor
+
+SCHOOL_CONFIG = """\
+# The demo's configuration (written by `aktivitetsplikt demo`).
+[database]
+url = "sqlite:///{db}"
+
+[notifiers]
+channels = ["console"]
+
+[links]
+case_url = "https://hellerud.example/saker/{{id}}"
+
+[calendar]
+timezone = "Europe/Oslo"
+[[calendar.school_holidays]]
+name = "Høstferie"
+start = "2026-09-28"
+end = "2026-10-02"
+
+[schools.hellerud]
+name = "Hellerud videregående skole"
+code = "HEL"
+principal = "rektor@hellerud.example"
+school_owner = "skoleeier@oslo.kommune.example"
+deputies = []
+[schools.hellerud.staff]
+"t-17" = "kontaktlarer@hellerud.example"
+"t-18" = "miljoterapeut@hellerud.example"
+"t-20" = "laerer20@hellerud.example"
+"""
+
+TEACHER = TourActor(id="t-17", role="staff", school="hellerud", described="kontaktlærer t-17")
+PRINCIPAL = TourActor(id="rektor", role="principal", school="hellerud")
+HANDLER = TourActor(id="t-18", role="case_handler", school="hellerud")
+
+
+def _report(key: str, workflow: str, pupil: str, occurred: str, kinds: list[str], **extra: Any) -> Report:
+    document = {
+        "source": "staff_observation",
+        "occurred_at": occurred,
+        "kinds": kinds,
+        "description": "(fritekst om hendelsen: vises aldri i varsler eller logger)",
+    }
+    return Report(key, workflow, "hellerud", pupil, TEACHER, document | extra)
+
+
+def _heard(at: str, safe: bool, views: str) -> dict[str, Any]:
+    return {"at": at, "feels_safe": safe, "views": views}
+
+
+SCHOOL_TOUR = DemoTour(
+    name="skole",
+    title="aktivitetsplikt: en omvisning",
+    config=SCHOOL_CONFIG,
+    start="2026-09-23T08:00",
+    steps=(
+        At("2026-09-23T10:00", "onsdag: tre bekymringer"),
+        _report("well", "aktivitetsplikt", "elev-A", "2026-09-23T09:40", ["bullying", "offensive_words"]),
+        Fire(
+            "well",
+            "notify_principal",
+            {
+                "notified_at": "2026-09-23T09:55",
+                "channel": "muntlig",
+                "summary": "Kontaktlærer varslet rektor i gangen.",
+            },
+            TEACHER,
+        ),
+        _report("unreported", "aktivitetsplikt", "elev-B", "2026-09-23T08:15", ["exclusion"]),
+        Say("  (ingen varsler rektor om saken til elev-B)"),
+        _report(
+            "leadership",
+            "skjerpa_aktivitetsplikt",
+            "elev-C",
+            "2026-09-23T09:00",
+            ["offensive_words"],
+            accused_staff="rektor",
+            accused_is_leadership=True,
+        ),
+        Say("  § 12-5-saken gjelder skolens ledelse: rektor holdes utenfor, skoleeier overtar."),
+        Sweep(),
+        At("2026-09-23T14:00", "etter skoletid"),
+        Fire(
+            "well", "start_investigation", {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."}, PRINCIPAL
+        ),
+        Fire(
+            "leadership",
+            "notify_principal",
+            {"notified_at": "2026-09-23T13:30", "channel": "e-post", "summary": "Varsel sendt direkte til skoleeier."},
+            TEACHER,
+        ),
+        Sweep(),
+        At("2026-09-25T09:00", "fredag: fristen for å varsle rektor om elev-B har gått ut"),
+        Sweep(),
+        At("2026-10-05T08:00", "mandag etter høstferien (28.9.-2.10. teller ikke som skoledager)"),
+        Fire(
+            "well",
+            "conclude_investigation",
+            {
+                "pupil_heard": _heard("2026-10-05T07:45", False, "Eleven vil ha en voksen ute i friminuttene."),
+                "others_heard": ["kontaktlærer", "to medelever"],
+                "findings": "Gjentatt utfrysing og kallenavn.",
+                "conclusion": "measures_needed",
+            },
+            HANDLER,
+        ),
+        Fire(
+            "well",
+            "adopt_plan",
+            {
+                "problem": "Eleven blir frosset ut og kalt stygge ting i friminuttene.",
+                "measures": [
+                    {"description": "Voksen ute i alle friminutt", "when": "Fra i dag", "responsible": "t-18"},
+                    {"description": "Klassemøte om språkbruk", "when": "Uke 41", "responsible": "t-17"},
+                ],
+                "evaluation_at": "2026-10-19T12:00",
+                "pupil_participation": "Eleven valgte selv hvilke friminutt som er vanskeligst.",
+            },
+            HANDLER,
+        ),
+        Sweep(),
+        At("2026-10-06T09:00", "tirsdag: elev-B-saken har stått i en skoledag etter fristen"),
+        Sweep(),
+        At("2026-10-20T09:00", "evalueringen av elev-A sin plan skulle vært holdt i går"),
+        Sweep(),
+        Fire(
+            "well",
+            "evaluate",
+            {
+                "held_at": "2026-10-20T08:30",
+                "pupil_heard": _heard("2026-10-20T08:15", True, "Det er bedre nå."),
+                "effect": "Ingen nye hendelser; eleven leker med andre.",
+                "decision": "continue",
+                "next_evaluation_at": "2026-11-03T12:00",
+            },
+            HANDLER,
+        ),
+        At("2026-11-03T13:00", "ny evaluering: eleven er trygg"),
+        Fire(
+            "well",
+            "close",
+            {
+                "reason": "Eleven opplever skolemiljøet som trygt og godt.",
+                "pupil_heard": _heard("2026-11-03T12:30", True, "Jeg har det bra på skolen."),
+            },
+            PRINCIPAL,
+        ),
+        Sweep(),
+        ShowStuck(),
+    ),
+    try_next=(
+        "aktivitetsplikt cases --stuck",
+        "aktivitetsplikt case show HEL-2026-0002",
+        "aktivitetsplikt agenda",
+        "aktivitetsplikt audit --school-year 2026-2027",
+    ),
+)
+
+TOURS = {tour.name: tour for tour in (SCHOOL_TOUR,)}
