@@ -107,6 +107,19 @@ class WorkflowDefinitionError(AktivitetspliktError):
     exit_code = 5
 
 
+class WorkflowNotFound(WorkflowDefinitionError):
+    """No workflow (or no version of it) with the given id is registered: a lookup, not a broken definition."""
+
+    exit_code = 3
+
+
+class InvalidInput(AktivitetspliktError, ValueError):
+    """A value given to the engine outside any documentation (an actor, a pupil ref, a version) is not
+    usable: too long, not text, of the wrong type. The message names the value's role, never the value."""
+
+    exit_code = 2
+
+
 class ConfigError(AktivitetspliktError):
     """The configuration or the database setup is wrong."""
 

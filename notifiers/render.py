@@ -29,22 +29,24 @@ from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
-    Environment,
     FileSystemLoader,
     StrictUndefined,
     Template,
     TemplateError,
 )
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core import texts
 from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.engine.core.pack import Labels
+from aktivitetsplikt.engine.core.redact import redact_url
 from aktivitetsplikt.engine.errors import ConfigError
 from aktivitetsplikt.notifiers.errors import DeliveryError
 
@@ -86,7 +88,9 @@ class Renderer:
         loaders: list[BaseLoader] = [FileSystemLoader(BUILTIN_TEMPLATES)]
         if self._override is not None:
             loaders.insert(0, FileSystemLoader(self._override))
-        self._env = Environment(
+        # Sandboxed: a templates_dir override is configuration, not code; it may format what the message
+        # carries but never reach Python objects' internals (no attribute walking to os or subprocess).
+        self._env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders),
             autoescape=False,  # plain text, never HTML
             undefined=StrictUndefined,
@@ -197,10 +201,13 @@ def _checked_case_url(template: str) -> str:
         template.format(id="x")
     except (KeyError, IndexError, ValueError):
         msg = (
-            f"[links] case_url '{template}' has braces other than {{id}}; "
+            f"[links] case_url '{redact_url(template)}' has braces other than {{id}}; "
             "write it like 'https://skole.example/saker/{id}'."
         )
         raise ConfigError(msg) from None
+    if urlsplit(template).scheme.lower() not in ("https", "http"):
+        msg = "[links] case_url must be an https:// (or http://) address, like 'https://skole.example/saker/{id}'."
+        raise ConfigError(msg)
     return template
 
 

@@ -11,6 +11,7 @@ import httpx
 
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.model import OutboxMessage
+from aktivitetsplikt.engine.core.redact import redact_text, redact_url
 from aktivitetsplikt.engine.errors import ConfigError
 from aktivitetsplikt.notifiers.errors import DeliveryError
 from aktivitetsplikt.notifiers.render import Renderer
@@ -45,6 +46,8 @@ class WebhookNotifier:
             msg = f"The webhook channel needs a signing secret; set the environment variable {SECRET_ENV}."
             raise ConfigError(msg)
         self.url = config.url
+        self.shown_url = redact_url(config.url)
+        """The URL as errors and logs show it: credentials in it masked."""
         self._secret = config.secret.get_secret_value().encode("utf-8")
         self.renderer = renderer if renderer is not None else Renderer(settings)
         self._owns_client = client is None
@@ -76,12 +79,13 @@ class WebhookNotifier:
         try:
             response = self.client.post(self.url, content=body, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
-            cause = f"{type(exc).__name__}: {exc}"
-            msg = f"The webhook {self.url} could not be reached for message {message.id} ({cause})."
+            # The exception's text may repeat the URL with its credentials: redact it like the URL.
+            cause = redact_text(f"{type(exc).__name__}: {exc}", (self._secret.decode("utf-8"),))
+            msg = f"The webhook {self.shown_url} could not be reached for message {message.id} ({cause})."
             raise DeliveryError(msg) from exc
         if not response.is_success:
             status = response.status_code
-            msg = f"The webhook {self.url} answered HTTP {status} to message {message.id}; it was not taken."
+            msg = f"The webhook {self.shown_url} answered HTTP {status} to message {message.id}; it was not taken."
             raise DeliveryError(msg)
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from aktivitetsplikt.engine.core.redact import redact_url
 from aktivitetsplikt.engine.errors import ConfigError
 
 IMMEDIATE = "aktivitetsplikt_immediate"
@@ -40,8 +41,9 @@ def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; raises ConfigError for a URL of an unsupported kind."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        msg = f"database.url '{url}' is not a database URL; use sqlite:///FILE or postgresql+psycopg://..."
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        shown = redact_url(url)
+        msg = f"database.url '{shown}' is not a database URL; use sqlite:///FILE or postgresql+psycopg://..."
         raise ConfigError(msg) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":

@@ -14,9 +14,10 @@ from aktivitetsplikt.engine.core.chain import ChainVerdict, verify_chain
 from aktivitetsplikt.engine.core.decide import Decider, school_year_of
 from aktivitetsplikt.engine.core.escalation import Escalator, QueuedStep
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Obligation, OutboxMessage
+from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
-from aktivitetsplikt.engine.errors import ConcurrencyConflict, MessageNotFound
+from aktivitetsplikt.engine.errors import ConcurrencyConflict, InvalidInput, MessageNotFound
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +58,10 @@ class Engine:
 
     def report(self, *, workflow: str, school: str, pupil: str, document: Mapping[str, Any], actor: Actor) -> Case:
         """Open a case with its first documented step, ``report``. Returns the new case."""
+        problem = ref_problem(pupil)
+        if problem is not None and problem != EMPTY:  # an empty ref is the decider's documented refusal
+            msg = f"The pupil reference {problem}; give the pupil's reference from your system (never a name)."
+            raise InvalidInput(msg)
         for _ in range(NUMBER_RETRIES):
             now = self.clock.now()
             with self.uow(write=True) as uow:
@@ -87,6 +92,9 @@ class Engine:
         Raises DocumentationMissing, TransitionNotAllowed, NotPermitted, CaseNotFound or, when
         ``expected_version`` is given and stale or another writer got there first, ConcurrencyConflict.
         """
+        if expected_version is not None and (type(expected_version) is not int or expected_version < 0):
+            msg = f"expected_version must be a whole number of at least 0, not {type(expected_version).__name__}."
+            raise InvalidInput(msg)
         attempts = 1 if expected_version is not None else FIRE_RETRIES
         for attempt in range(1, attempts + 1):
             now = self.clock.now()

@@ -120,25 +120,62 @@ def _engine(as_json: bool) -> Engine:
     raise AssertionError  # pragma: no cover
 
 
-def _read_doc(path: str, as_json: bool) -> dict[str, Any]:
+MAX_DOC_BYTES = 1024 * 1024
+"""A step's documentation is text a person wrote: a megabyte is far more than any real one."""
+MAX_DOC_DEPTH = 16
+"""The deepest documentation model nests objects in lists a few levels; anything deeper is not ours."""
+
+
+def _read_bytes(path: str, as_json: bool) -> bytes:
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_DOC_BYTES + 1)
+        else:
+            with Path(path).open("rb") as stream:  # /dev/zero or a huge file: read no more than the bound
+                raw = stream.read(MAX_DOC_BYTES + 1)
     except OSError as exc:
         _fail(
             f"Cannot read the documentation file {path} ({exc.strerror}); give an existing JSON file.",
             EXIT_USAGE,
             as_json=as_json,
         )
+    if len(raw) > MAX_DOC_BYTES:
+        msg = f"The documentation in {path} is larger than {MAX_DOC_BYTES // 1024} KiB; give only the step's fields."
+        _fail(msg, EXIT_USAGE, as_json=as_json)
+    return raw
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and lists nest in ``value`` (iteratively: a deep value must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _read_doc(path: str, as_json: bool) -> dict[str, Any]:
+    raw = _read_bytes(path, as_json)
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        _fail(f"The documentation in {path} is not UTF-8 text; save it as UTF-8.", EXIT_USAGE, as_json=as_json)
     except json.JSONDecodeError as exc:
         _fail(
             f"The documentation in {path} is not valid JSON (line {exc.lineno}: {exc.msg}); fix it.",
             EXIT_USAGE,
             as_json=as_json,
         )
+    except RecursionError:
+        msg = f"The documentation in {path} nests objects or lists too deeply; give only the step's fields."
+        _fail(msg, EXIT_USAGE, as_json=as_json)
     if not isinstance(data, dict):
         _fail(f"The documentation in {path} must be a JSON object of fields.", EXIT_USAGE, as_json=as_json)
+    if _depth(data) > MAX_DOC_DEPTH:
+        msg = f"The documentation in {path} nests objects or lists too deeply; give only the step's fields."
+        _fail(msg, EXIT_USAGE, as_json=as_json)
     return data
 
 

@@ -9,6 +9,17 @@ import logging
 import sys
 
 import structlog
+from structlog.typing import EventDict, WrappedLogger
+
+
+def add_log_level(_logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    """The log level under ``log_level``, as ``structlog.testing.capture_logs`` has it.
+
+    structlog's own ``add_log_level`` writes ``level``, which would overwrite the escalation level that
+    the dispatcher and the notifiers log under that key.
+    """
+    event_dict["log_level"] = "warning" if method_name == "warn" else method_name
+    return event_dict
 
 
 def configure_logging(*, json: bool | None = None, level: int = logging.INFO) -> None:
@@ -19,7 +30,7 @@ def configure_logging(*, json: bool | None = None, level: int = logging.INFO) ->
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
+            add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             renderer,
         ],

@@ -24,7 +24,7 @@ from aktivitetsplikt.engine.cli._app import (
 def _parse_now(value: str | None, as_json: bool) -> Any:
     from datetime import datetime
 
-    from aktivitetsplikt.engine.core.documents import OSLO
+    from aktivitetsplikt.engine.core.documents import MAX_YEAR, MIN_YEAR, OSLO
 
     if value is None:
         return None
@@ -36,6 +36,8 @@ def _parse_now(value: str | None, as_json: bool) -> Any:
             EXIT_USAGE,
             as_json=as_json,
         )
+    if not MIN_YEAR < parsed.year < MAX_YEAR:  # a year at the edge overflows when moved to UTC
+        _fail(f"--now must lie between the years {MIN_YEAR} and {MAX_YEAR}.", EXIT_USAGE, as_json=as_json)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=OSLO)
 
 

@@ -7,8 +7,7 @@ own ``occurred_at``, is declared on the field type, so the rule travels with the
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, get_args
 from zoneinfo import ZoneInfo
 
@@ -23,11 +22,13 @@ from pydantic import (
     ValidationInfo,
 )
 
+from aktivitetsplikt.engine.core.refs import text_problem
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem
 
 OSLO = ZoneInfo("Europe/Oslo")
 MIN_YEAR, MAX_YEAR = 1900, 2200
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PLAUSIBLE_PAST = timedelta(days=10 * 366)
+PLAUSIBLE_FUTURE = timedelta(days=5 * 366)
 
 
 class ValidationContext(BaseModel):
@@ -60,16 +61,21 @@ def _to_utc(value: datetime, info: ValidationInfo) -> datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         msg = f"is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
         raise ValueError(msg)
+    ctx = _context(info)
     if value.tzinfo is None:
-        ctx = _context(info)
         value = value.replace(tzinfo=ctx.timezone if ctx else OSLO)
-    return value.astimezone(UTC)
+    value = value.astimezone(UTC)
+    if ctx is not None and not ctx.now - PLAUSIBLE_PAST <= value <= ctx.now + PLAUSIBLE_FUTURE:
+        # A typo in the year (1900, 2206) would otherwise make a duty overdue at once or never due.
+        msg = "is not a plausible date; give one within 10 years before and 5 years after today"
+        raise ValueError(msg)
+    return value
 
 
 def _printable(value: str) -> str:
-    if _CONTROL.search(value):
-        msg = "contains control characters; remove them"
-        raise ValueError(msg)
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from aktivitetsplikt.engine.core.chain import event_hash
+from aktivitetsplikt.engine.core.refs import ref_problem
 from aktivitetsplikt.engine.core.spec import Role
+from aktivitetsplikt.engine.errors import InvalidInput
 
 ROLES: tuple[Role, ...] = ("staff", "case_handler", "principal", "deputy", "school_owner", "system")
 
@@ -30,11 +32,17 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            msg = f"Unknown role '{self.role}'; use one of {', '.join(ROLES)}."
-            raise ValueError(msg)
-        if not self.id.strip():
+            shown = self.role if ref_problem(self.role) is None else "that"
+            msg = f"Unknown role '{shown}'; use one of {', '.join(ROLES)}."
+            raise InvalidInput(msg)
+        if isinstance(self.id, str) and not self.id.strip():
             msg = "An actor needs a non-empty id (a staff ref)."
-            raise ValueError(msg)
+            raise InvalidInput(msg)
+        for name, value in (("id", self.id), ("school", self.school)):
+            problem = None if value is None and name == "school" else ref_problem(value)
+            if problem is not None:
+                msg = f"The actor's {name} {problem}; give the ref from your system."
+                raise InvalidInput(msg)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
 from aktivitetsplikt.engine.core.pack_checks import check_pack
 from aktivitetsplikt.engine.core.rules import Rule
 from aktivitetsplikt.engine.core.spec import NEW_STATE, TransitionSpec, WorkflowSpec
-from aktivitetsplikt.engine.errors import WorkflowDefinitionError
+from aktivitetsplikt.engine.errors import WorkflowDefinitionError, WorkflowNotFound
 
 
 def _fail(spec: WorkflowSpec, problem: str) -> WorkflowDefinitionError:
@@ -195,7 +195,7 @@ class WorkflowRegistry:
             known = ", ".join(sorted(self._latest)) or "none"
             wanted = workflow if version is None else f"{workflow} {version}"
             msg = f"Unknown workflow '{wanted}'; use one of: {known}."
-            raise WorkflowDefinitionError(msg)
+            raise WorkflowNotFound(msg)
         return found
 
     def pack(self, workflow: str) -> WorkflowPack:
