@@ -9,11 +9,13 @@ anywhere in the datetime range, and random command lines.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -121,6 +123,14 @@ COMMANDS = (
 words = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
 
 
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """The CLI configures structlog for a process; running it in this one must not leak into other tests."""
+    yield
+    structlog.reset_defaults()
+
+
+@pytest.mark.usefixtures("restored_logging")
 class TestCommandLine:
     @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(
