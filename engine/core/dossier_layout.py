@@ -68,6 +68,13 @@ class DossierSection(_Frozen):
     def all_triggers(self) -> tuple[str, ...]:
         return self.triggers + tuple(t for triggers in self.groups.values() for t in triggers)
 
+    @model_validator(mode="after")
+    def _pairs_have_two_steps(self) -> DossierSection:
+        if self.kind == "pairs" and len(self.triggers) != 2:
+            msg = f"section '{self.key}' pairs two steps; give exactly two triggers, not {len(self.triggers)}"
+            raise ValueError(msg)
+        return self
+
 
 class DossierWords(_Frozen):
     """What the dossier as a whole says in one language."""
