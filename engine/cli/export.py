@@ -1,4 +1,5 @@
-"""``aktivitetsplikt case export``: the whole documentation of one case, for Statsforvalteren (§ 12-6).
+"""``aktivitetsplikt case export``: the whole documentation of one case (the dossier), as the workflow's
+pack lays it out: for the supervising authority and the archive.
 
 Registered on ``case`` when ``aktivitetsplikt.engine.cli`` imports this module. Like the rest of the CLI,
 only typer and the standard library load here; the engine and jinja2 load when the command runs, so ``--help`` is quick.
@@ -28,7 +29,7 @@ def case_export(
         Path | None, typer.Option("--out", help="Write to this file instead of standard output.", dir_okay=False)
     ] = None,
 ) -> None:
-    """Export the whole documentation of a case for Statsforvalteren (§ 12-6); confidential.
+    """Export the whole documentation of a case, for the supervising authority; confidential.
 
     One printable HTML page, or JSON: the facts, the timeline, every document, the duties and deadlines,
     and the hash chain verdict. It contains the pupil reference and every free text.

@@ -47,6 +47,9 @@ class Labels(BaseModel):
     """Role -> label for every actor and recipient role, as the unit's people call them."""
     values: dict[str, dict[str, str]] = Field(default_factory=dict)
     """Documentation values shown to people, by field name, then value."""
+    fields: dict[str, str] = Field(default_factory=dict)
+    """Documentation fields shown to people: a dotted path (``heard.at``) or a field name -> its label.
+    The path wins over the name, so a name shared by several documents needs one label only."""
     unit: str
     """What the unit (a school, a kindergarten) is called, lower case."""
     pupil: str
