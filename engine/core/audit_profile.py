@@ -58,7 +58,7 @@ class OwnerNotice(_Frozen):
     """When the owner must have been told, and which steps tell them."""
 
     duty: str
-    """The duty kind of the notice (``notify_school_owner``)."""
+    """The duty kind of the notice."""
     notice_triggers: tuple[str, ...]
     """Steps that tell the owner."""
     replaced_notice_triggers: tuple[str, ...] = ()

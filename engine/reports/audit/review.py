@@ -33,18 +33,18 @@ class AuditPlan:
     """The trigger that creates a case: the first step of the first cycle."""
     reopening: frozenset[str]
     """Triggers that reopen a case: each one starts a new cycle."""
+    opening: frozenset[str]
+    """The steps whose documentation is a report: the creating one and the reopenings."""
     always_notify: bool
-    """The creating step itself makes the owner's notice a duty (e.g. § 12-5)."""
+    """The creating step itself makes the owner's notice a duty: the owner is told of every case."""
     voice: Mapping[str, VoiceField]
 
-    @property
-    def opening(self) -> frozenset[str]:
-        """The steps whose documentation is a report: the creating one and the reopenings."""
-        return self.reopening | {self.creating}
-
     def step_label(self, trigger: str) -> str:
+        known = self.words.steps.get(trigger)
+        if known is not None:
+            return known
         transition = self.spec.transition(trigger)
-        return self.words.steps.get(trigger) or (transition.label if transition else trigger)
+        return transition.label if transition else trigger
 
     def duty_label(self, kind: str) -> str:
         known = self.words.duties.get(kind)
@@ -68,13 +68,15 @@ def plan_of(spec: WorkflowSpec, pack: WorkflowPack) -> AuditPlan:
     notice = pack.audit.owner_notice
     creating = spec.creating_transition
     creates = {c.kind for o in creating.outcomes for c in o.create}
+    reopening = frozenset(t.trigger for t in spec.transitions if t.reopens)
     plan = AuditPlan(
         spec=spec,
         profile=pack.audit,
         words=pack.label("nb"),
         finals=frozenset(s.id for s in spec.states if s.final),
         creating=creating.trigger,
-        reopening=frozenset(t.trigger for t in spec.transitions if t.reopens),
+        reopening=reopening,
+        opening=reopening | {creating.trigger},
         always_notify=notice is not None and notice.duty in creates,
         voice={v.trigger: v for v in reversed(pack.audit.voice)},  # the first one named for a step wins
     )
@@ -100,12 +102,12 @@ def document(event: Event) -> Mapping[str, Any]:
 
 
 def capital(word: str) -> str:
-    """``skoleeier`` -> ``Skoleeier``, leaving the rest of the word as it is."""
+    """``eier`` -> ``Eier``, leaving the rest of the word as it is."""
     return word[:1].upper() + word[1:]
 
 
 def possessive(word: str) -> str:
-    """The bokmål genitive of a definite noun: ``eleven`` -> ``elevens``, ``barnet`` -> ``barnets``."""
+    """The bokmål genitive: ``barnet`` -> ``barnets``; a word ending in s, x or z takes an apostrophe."""
     return word + "'" if word.endswith(("s", "x", "z")) else word + "s"
 
 
