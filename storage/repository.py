@@ -19,13 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aktivitetsplikt.engine.app.ports import CaseQuery
+from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
-
-STUCK_LEVEL = 2
 
 
 class NumberTaken(Exception):
@@ -287,7 +286,7 @@ class SqlAlchemyCaseRepository:
         if query.overdue_at is not None:
             stmt = stmt.where(exists().where(open_duty, ObligationRow.due_at <= query.overdue_at))
         if query.stuck:
-            stmt = stmt.where(exists().where(open_duty, ObligationRow.escalation_level >= STUCK_LEVEL))
+            stmt = stmt.where(exists().where(open_duty, ObligationRow.escalation_level >= LAST_LEVEL))
         if query.open_only:
             stmt = stmt.where(CaseRow.closed_at.is_(None))
         if query.by_urgency:

@@ -18,14 +18,12 @@ from aktivitetsplikt.engine.app.ports import CaseQuery, Clock
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.core.model import Decision
-
-STUCK_LEVEL = 2
-"""An open duty escalated to this level or beyond makes its case stuck (spec section 5)."""
 
 
 def _ordered(obligations: list[Obligation]) -> list[Obligation]:
@@ -130,7 +128,7 @@ class InMemoryCaseRepository:
         open_duties = case.open_obligations()
         if query.overdue_at is not None and not any(o.due_at <= query.overdue_at for o in open_duties):
             return False
-        return not query.stuck or any((o.escalation_level or 0) >= STUCK_LEVEL for o in open_duties)
+        return not query.stuck or any((o.escalation_level or 0) >= LAST_LEVEL for o in open_duties)
 
     # --- writing ------------------------------------------------------------------------------------
 

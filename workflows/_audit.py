@@ -48,7 +48,7 @@ SCHOOL_AUDIT = AuditProfile(
         VoiceField(trigger="evaluate", field="pupil_heard", subfield="views"),
         VoiceField(trigger="close", field="pupil_heard", subfield="views"),
     ),
-    recurring=(RecurringDuty(duty="evaluate", trigger="evaluate"),),
+    recurring=(RecurringDuty(duty="evaluate", trigger="evaluate", occurrence="Evalueringen"),),
     owner_notice=OwnerNotice(
         duty="notify_school_owner",
         notice_triggers=("notify_school_owner",),

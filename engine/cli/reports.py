@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from aktivitetsplikt.engine.app.service import Engine
+    from aktivitetsplikt.engine.core.pack import Labels
     from aktivitetsplikt.engine.reports.agenda import Agenda, DutyDue, SchoolAgenda
     from aktivitetsplikt.engine.reports.audit import AuditReport
 
@@ -46,11 +47,13 @@ SCHOOL_YEAR = re.compile(r"([0-9]{4})-([0-9]{4})")
 PROGRESS_FROM = 500
 """Show a progress bar (on a terminal) from this many cases."""
 FINDINGS_SHOWN = 50
+# Column words for every workflow: a report may hold schools' and kindergartens' cases side by side, so
+# the person the case is about, the owner and the counted day are named by what they are, not by a law.
 CHECKS = {
     "steps": "Steg",
     "deadlines": "Frist",
-    "pupil_heard": "Elevens stemme",
-    "school_owner": "Skoleeier",
+    "pupil_heard": "Egen stemme",
+    "school_owner": "Eier",
     "chain": "Logg",
 }
 CSV_ENCODING = "utf-8-sig"
@@ -189,7 +192,7 @@ def _print_audit(engine: Engine, report: AuditReport) -> None:
     table = Table(title=title, title_justify="left")
     for column in ("Skole", "Saker", "Med avvik", "Steg dokumentert", "Frister holdt", "Forsinkelse*"):
         table.add_column(column)
-    for column in ("Eleven hørt", "Skoleeier varslet", "Logg intakt"):
+    for column in ("Egen stemme hørt", "Eier varslet", "Logg intakt"):
         table.add_column(column)
     for s in report.schools:
         late = "-" if s.late_max is None else f"{s.late_median:g} / {s.late_max}".replace(".", ",")
@@ -205,7 +208,9 @@ def _print_audit(engine: Engine, report: AuditReport) -> None:
             s.chains.shown(),
         )
     console.print(table)
-    console.print("* Forsinkelse: median / maks skoledager for frister som ble holdt for sent eller er på overtid.")
+    console.print(
+        "* Forsinkelse: median / maks dager etter enhetens kalender, for frister holdt for sent eller på overtid."
+    )
     _print_findings(console, report)
 
 
@@ -251,15 +256,15 @@ def agenda(
 
 
 def _print_agenda(engine: Engine, result: Agenda) -> None:
-    from aktivitetsplikt.engine.reports.audit import shown
+    from aktivitetsplikt.engine.core.texts import short_deadline
 
     console = _console()
-    calendar = engine.decider.calendar
-    day = calendar.local(result.generated_at).strftime("%d.%m.%Y")
+    zone = engine.decider.policy.calendar.tz
+    day = result.generated_at.astimezone(zone).strftime("%d.%m.%Y")
     if not result.schools:
         console.print(f"Saksmøte {day}: ingen skoler er satt opp.")
     for school in result.schools:
-        _print_school_agenda(console, school, day, result.days, lambda at: shown(calendar, at))
+        _print_school_agenda(console, school, day, result.days, lambda at: short_deadline(at, zone))
 
 
 def _print_school_agenda(
@@ -279,17 +284,15 @@ def _print_school_agenda(
     for item in school.items:
         table.add_row(
             item.number + (" [bold red](står fast)[/]" if item.stuck else ""),
-            item.legal_basis.replace("opplæringslova ", ""),
+            item.words.section,
             item.state_label + (" (alvorlig)" if item.serious else ""),
             escape(item.responsible or "-"),
-            "\n".join(_overdue_line(d) for d in item.overdue) or "-",
+            "\n".join(_overdue_line(d, item.words) for d in item.overdue) or "-",
             "\n".join(when(d.due_at) for d in item.evaluations_due) or "-",
             "\n".join(f"{d.label}: {when(d.due_at)}" for d in item.due_soon) or "-",
         )
     console.print(table)
 
 
-def _overdue_line(duty: DutyDue) -> str:
-    days = duty.school_days_late or 0
-    late = "1 skoledag" if days == 1 else f"{days} skoledager"
-    return f"[bold red]{duty.label}: {late}[/]"
+def _overdue_line(duty: DutyDue, words: Labels) -> str:
+    return f"[bold red]{duty.label}: {words.days(duty.school_days_late or 0)}[/]"

@@ -1,6 +1,6 @@
 """What the internal audit (internrevisjon) demands of a workflow's cases, as data of its pack.
 
-The audit in ``reports/audit.py`` is generic: which steps a case's progress proves were taken, which
+The audit in ``reports/audit/`` is generic: which steps a case's progress proves were taken, which
 fields make a step documented, where the pupil's (or child's) voice is kept, which duty recurs (the
 evaluations) and when the owner must have been told all come from here. The registry checks every id
 named here against the workflow's spec.
@@ -49,13 +49,16 @@ class RecurringDuty(_Frozen):
 
     duty: str
     trigger: str
+    occurrence: str | None = None
+    """One occurrence as a sentence begins, definite form in bokmål ("Evalueringen"): the audit writes
+    "<occurrence> som skulle holdes innen <frist>, er ikke dokumentert."; without it, it quotes the duty's label."""
 
 
 class OwnerNotice(_Frozen):
     """When the owner must have been told, and which steps tell them."""
 
     duty: str
-    """The duty kind of the notice (``notify_school_owner``)."""
+    """The duty kind of the notice."""
     notice_triggers: tuple[str, ...]
     """Steps that tell the owner."""
     replaced_notice_triggers: tuple[str, ...] = ()

@@ -1,9 +1,10 @@
 """The agenda of the fortnightly case meeting (spec section 7).
 
 Hellerud's plan (8.7) has department heads and student services meet every other week to go through
-every open § 12 case. For each school the agenda lists the open cases, the most urgent first: what is
-overdue and by how many school days, and which evaluations fall due before the next meeting (by
-default the next 14 days). Pure, apart from :func:`meeting_agenda`, which reads through ``engine.uow()``.
+every open case. For each school (or kindergarten) the agenda lists the open cases, the most urgent
+first: what is overdue and by how many days on the unit's calendar, and which evaluations (the recurring
+duties of the workflow's audit profile) fall due before the next meeting (by default the next 14 days).
+Pure, apart from :func:`meeting_agenda`, which reads through ``engine.uow()``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
+from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, iso
-from aktivitetsplikt.engine.reports.audit import spec_lookup
+from aktivitetsplikt.engine.core.pack import Labels, WorkflowPack
+from aktivitetsplikt.engine.reports.lookup import pack_lookup, spec_lookup
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.app.service import Engine
@@ -23,13 +26,11 @@ if TYPE_CHECKING:
     from aktivitetsplikt.engine.core.spec import WorkflowSpec
 
 DEFAULT_DAYS = 14
-STUCK_LEVEL = 2
-"""An overdue duty escalated to the school owner (spec section 5)."""
 
 
 @dataclass(frozen=True)
 class DutyDue:
-    """An open duty on the agenda: overdue (with school days late) or falling due in the window."""
+    """An open duty on the agenda: overdue (with days late on the unit's calendar) or falling due in the window."""
 
     kind: str
     label: str
@@ -61,10 +62,13 @@ class AgendaItem:
     evaluations_due: tuple[DutyDue, ...]
     due_soon: tuple[DutyDue, ...]
     """Other duties falling due in the window (an investigation to conclude, a plan to adopt)."""
+    words: Labels
+    """The workflow's bokmål words: its short legal reference, its counted day."""
 
     @property
     def stuck(self) -> bool:
-        return any((d.escalation_level or 0) >= STUCK_LEVEL for d in self.overdue)
+        """An overdue duty went up the whole escalation ladder, to the owner (spec section 5)."""
+        return any((d.escalation_level or 0) >= LAST_LEVEL for d in self.overdue)
 
     @property
     def most_late(self) -> int:
@@ -126,18 +130,23 @@ class Agenda:
         }
 
 
-def agenda_item(case: Case, spec: WorkflowSpec, calendar: SchoolCalendar, now: datetime, until: datetime) -> AgendaItem:
-    """What the meeting must know about one open case as of ``now``, looking ahead to ``until``."""
+def agenda_item(
+    case: Case, spec: WorkflowSpec, pack: WorkflowPack, calendar: SchoolCalendar, now: datetime, until: datetime
+) -> AgendaItem:
+    """What the meeting must know about one open case as of ``now``, looking ahead to ``until``; ``calendar``
+    is the calendar of the case's unit."""
+    words = pack.label("nb")
+    recurring = {r.duty for r in pack.audit.recurring}
     overdue: list[DutyDue] = []
     evaluations: list[DutyDue] = []
     soon: list[DutyDue] = []
     for duty in sorted(case.open_obligations(), key=lambda d: d.due_at):
-        label = spec.obligation(duty.kind).label
+        label = words.duties.get(duty.kind) or spec.obligation(duty.kind).label
         if duty.due_at <= now:
             days = calendar.school_days_late(duty.due_at, now)
             overdue.append(DutyDue(duty.kind, label, duty.due_at, days, duty.escalation_level))
         elif duty.due_at <= until:
-            (evaluations if duty.kind == "evaluate" else soon).append(DutyDue(duty.kind, label, duty.due_at))
+            (evaluations if duty.kind in recurring else soon).append(DutyDue(duty.kind, label, duty.due_at))
     return AgendaItem(
         case_id=case.id,
         number=case.number,
@@ -145,31 +154,35 @@ def agenda_item(case: Case, spec: WorkflowSpec, calendar: SchoolCalendar, now: d
         workflow=case.workflow,
         legal_basis=spec.legal_basis,
         state=case.state,
-        state_label=spec.state(case.state).label,
+        state_label=words.states.get(case.state) or spec.state(case.state).label,
         responsible=case.responsible,
         serious=case.serious,
         overdue=tuple(overdue),
         evaluations_due=tuple(evaluations),
         due_soon=tuple(soon),
+        words=words,
     )
 
 
 def build_agenda(
     cases: Iterable[Case],
     spec_of: Callable[[Case], WorkflowSpec],
-    calendar: SchoolCalendar,
+    pack_of: Callable[[Case], WorkflowPack],
+    calendar_of: Callable[[str], SchoolCalendar],
     now: datetime,
     *,
     days: int = DEFAULT_DAYS,
     schools: Mapping[str, str] | None = None,
 ) -> Agenda:
-    """The agenda per school, each school's cases by urgency. ``schools`` (id -> name) are listed even
-    with no open case, so the meeting sees that there is nothing to discuss."""
+    """The agenda per school, each school's cases by urgency; ``calendar_of`` gives a unit's calendar.
+    ``schools`` (id -> name) are listed even with no open case, so the meeting sees that there is nothing
+    to discuss."""
     until = now + timedelta(days=days)
     names = dict(schools or {})
     by_school: dict[str, list[AgendaItem]] = {school: [] for school in names}
     for case in cases:
-        by_school.setdefault(case.school, []).append(agenda_item(case, spec_of(case), calendar, now, until))
+        item = agenda_item(case, spec_of(case), pack_of(case), calendar_of(case.school), now, until)
+        by_school.setdefault(case.school, []).append(item)
     agendas = tuple(
         SchoolAgenda(school, names.get(school, school), tuple(sorted(items, key=AgendaItem.urgency)))
         for school, items in sorted(by_school.items())
@@ -194,5 +207,7 @@ def meeting_agenda(engine: Engine, school: str | None = None, *, days: int = DEF
     configured = {k: s.name for k, s in engine.settings.schools.items() if school is None or k == school}
     if school is not None:
         configured.setdefault(school, school)
-    spec_of = spec_lookup(engine.registry)
-    return build_agenda(cases, spec_of, engine.decider.calendar, now, days=days, schools=configured)
+    registry, calendar_of = engine.registry, engine.decider.policy.calendar_of
+    return build_agenda(
+        cases, spec_lookup(registry), pack_lookup(registry), calendar_of, now, days=days, schools=configured
+    )

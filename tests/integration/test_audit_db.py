@@ -11,13 +11,15 @@ import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from aktivitetsplikt.engine import Actor, Engine
+from aktivitetsplikt.engine import Actor, Engine, FixedClock
+from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.reports.agenda import meeting_agenda, open_states
 from aktivitetsplikt.engine.reports.audit import audit_school_year, count_audit_cases
 from tests.conftest import drive_to, report_doc
@@ -148,3 +150,17 @@ class TestAuditThroughTheEngine:
         flagged = {a.case_id: [f.code for f in a.findings] for a in report.cases if a.findings}
         assert {fifty[7]: ["chain_broken"]} == flagged
         assert (CASES, CASES - 1) == (report.schools[0].chains.of, report.schools[0].chains.ok)
+
+    def test_days_late_are_counted_on_each_units_calendar(self, engine: Engine, clock: FixedClock) -> None:
+        """Over Hellerud's autumn break the unmade notice is 17 school days late; at a unit whose calendar
+        has no break (a kindergarten's working days), the same span is 22 days."""
+        no_break = replace(engine.decider.policy, calendars={"furuset": SchoolCalendar("Europe/Oslo")})
+        engine.decider.policy = no_break
+        for school in ("hellerud", "furuset"):
+            actor = Actor(id="x-1", role="staff", school=school)
+            engine.report(workflow="aktivitetsplikt", school=school, pupil="elev-1", document=report_doc(), actor=actor)
+        clock.set(datetime(2026, 10, 5, 8, tzinfo=UTC))
+
+        report = audit_school_year(engine, YEAR)
+
+        assert {"furuset": (22,), "hellerud": (17,)} == {a.school: a.late_school_days for a in report.cases}

@@ -20,13 +20,14 @@ import pytest
 
 from aktivitetsplikt.engine import Case, Engine, Event, FixedClock, Settings
 from aktivitetsplikt.engine.core.chain import GENESIS, event_hash
-from aktivitetsplikt.engine.reports.agenda import build_agenda
+from aktivitetsplikt.engine.reports.agenda import Agenda, build_agenda
 from aktivitetsplikt.engine.reports.audit import (
     CSV_FIELDS,
     SUMMARY_FIELDS,
     CaseAudit,
     Tally,
     audit_case,
+    pack_lookup,
     school_days_late,
     spec_lookup,
     summarize,
@@ -52,7 +53,14 @@ def engine(wired: tuple[Engine, InMemoryUnitOfWorkFactory]) -> Engine:
 def audited(engine: Engine, case: str | Case, now: datetime | None = None) -> CaseAudit:
     loaded = engine.get(case) if isinstance(case, str) else case
     spec = engine.registry.spec(loaded.workflow, loaded.workflow_version)
-    return audit_case(loaded, spec, engine.decider.calendar, now or engine.clock.now())
+    pack, calendar = engine.registry.pack(loaded.workflow), engine.decider.policy.calendar_of(loaded.school)
+    return audit_case(loaded, spec, pack, calendar, now or engine.clock.now())
+
+
+def agenda_on_monday(engine: Engine, cases: list[Case], **options: Any) -> Agenda:
+    registry = engine.registry
+    calendar_of = engine.decider.policy.calendar_of
+    return build_agenda(cases, spec_lookup(registry), pack_lookup(registry), calendar_of, MONDAY, **options)
 
 
 def codes(audit: CaseAudit) -> list[tuple[str, str]]:
@@ -383,7 +391,7 @@ class TestAgenda:
         quiet = drive_to(engine, "investigating")
         cases = [engine.get(c, events=False) for c in (active, quiet, unreported)]
 
-        agenda = build_agenda(cases, spec_lookup(engine.registry), engine.decider.calendar, MONDAY)
+        agenda = agenda_on_monday(engine, cases)
 
         items = agenda.schools[0].items
         assert [unreported, active, quiet] == [i.case_id for i in items]
@@ -395,7 +403,7 @@ class TestAgenda:
         """With a 5-day window the evaluation on the 16th is not on Monday's agenda."""
         case = engine.get(drive_to(engine, "measures_active"), events=False)
 
-        agenda = build_agenda([case], spec_lookup(engine.registry), engine.decider.calendar, MONDAY, days=5)
+        agenda = agenda_on_monday(engine, [case], days=5)
 
         assert () == agenda.schools[0].items[0].evaluations_due
 
@@ -404,9 +412,7 @@ class TestAgenda:
         case = engine.get(drive_to(engine, "reported"), events=False)
         case.obligations = [replace(o, escalation_level=2) for o in case.obligations]
 
-        agenda = build_agenda(
-            [case], spec_lookup(engine.registry), engine.decider.calendar, MONDAY, schools={"furuset": "Furuset"}
-        )
+        agenda = agenda_on_monday(engine, [case], schools={"furuset": "Furuset"})
 
         assert [("furuset", 0), ("hellerud", 1)] == [(s.school, len(s.items)) for s in agenda.schools]
         assert agenda.schools[1].items[0].stuck
