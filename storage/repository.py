@@ -220,6 +220,7 @@ class SqlAlchemyCaseRepository:
             .where(CaseRow.id == case.id, CaseRow.version == expected_version)
             .values(**_case_values(case))
         )
+        # An UPDATE returns a CursorResult, which has rowcount; Session.execute is typed as any Result.
         if result.rowcount != 1:  # type: ignore[attr-defined]
             actual = self.session.scalar(select(CaseRow.version).where(CaseRow.id == case.id))
             raise ConcurrencyConflict(case.number, expected_version, actual)
@@ -321,7 +322,7 @@ def _message_from_row(row: OutboxRow) -> OutboxMessage:
     return OutboxMessage(
         id=row.id,
         case_id=row.case_id,
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=row.kind,  # type: ignore[arg-type]  # a str column holding only the kinds the engine wrote
         recipient_role=row.recipient_role,
         address=row.address,
         payload=dict(row.payload),
@@ -329,7 +330,7 @@ def _message_from_row(row: OutboxRow) -> OutboxMessage:
         obligation=row.obligation,
         obligation_id=row.obligation_id,
         level=row.level,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,  # type: ignore[arg-type]  # as kind: only statuses the engine wrote
         attempts=row.attempts,
         next_attempt_at=row.next_attempt_at,
         sent_at=row.sent_at,

@@ -11,6 +11,7 @@ from aktivitetsplikt.engine.core.spec import (
     Notify,
     ObligationKind,
     Outcome,
+    RoleRequirement,
     StateSpec,
     TransitionSpec,
 )
@@ -62,7 +63,7 @@ OBLIGATIONS = (
 )
 
 ACTIVE = ("principal_notified", "investigating", "planning", "measures_active")
-PLAN_ROLES = ("principal", "case_handler")
+PLAN_ROLES: tuple[RoleRequirement, ...] = ("principal", "case_handler")
 
 
 def report(document: str, set_case: dict[str, str], create: tuple[CreateObligation, ...]) -> TransitionSpec:

@@ -5,6 +5,17 @@ The specs in ``_common.py`` take their bokmål labels from here, so each word ha
 
 from __future__ import annotations
 
+from typing import TypedDict
+
+
+class UnitWords(TypedDict):
+    """The ``Labels`` fields that name the unit, who a case is about and the counted day."""
+
+    unit: str
+    pupil: str
+    day: tuple[str, str]
+
+
 NB_STATES = {
     "reported": "Meldt",
     "principal_notified": "Rektor varslet",
@@ -218,5 +229,5 @@ NN_FIELDS = {
     "response_due_at": "Svarfrist",
     "sent_at": "Sendt",
 }
-NB_SCHOOL = {"unit": "skole", "pupil": "eleven", "day": ("skoledag", "skoledager")}
-NN_SCHOOL = {"unit": "skule", "pupil": "eleven", "day": ("skuledag", "skuledagar")}
+NB_SCHOOL: UnitWords = {"unit": "skole", "pupil": "eleven", "day": ("skoledag", "skoledager")}
+NN_SCHOOL: UnitWords = {"unit": "skule", "pupil": "eleven", "day": ("skuledag", "skuledagar")}

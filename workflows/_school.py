@@ -16,7 +16,6 @@ from aktivitetsplikt.workflows.documents import DOCUMENTS
 
 def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: str) -> dict[Language, Labels]:
     """The labels of a school workflow in both languages; only its name and legal basis differ."""
-    common = {"legal_basis": legal_basis, "section": section}
     return {
         "nb": Labels(
             workflow=workflow["nb"],
@@ -26,7 +25,8 @@ def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: s
             roles=words.NB_ROLES,
             values=words.NB_VALUES,
             fields=words.NB_FIELDS,
-            **common,
+            legal_basis=legal_basis,
+            section=section,
             **words.NB_SCHOOL,
         ),
         "nn": Labels(
@@ -37,7 +37,8 @@ def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: s
             roles=words.NN_ROLES,
             values=words.NN_VALUES,
             fields=words.NN_FIELDS,
-            **common,
+            legal_basis=legal_basis,
+            section=section,
             **words.NN_SCHOOL,
         ),
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import structlog
 
@@ -25,13 +26,20 @@ from aktivitetsplikt.engine.core.model import OutboxMessage
 
 log = structlog.get_logger(__name__)
 
+
+class StopSignal(Protocol):
+    """What ends a dispatch run early, e.g. a ``threading.Event`` set by a signal handler."""
+
+    def is_set(self) -> bool: ...
+
+
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... doubling after each failed attempt, at most an hour."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    return min(BACKOFF_BASE * (1 << max(attempts - 1, 0)), BACKOFF_CAP)  # 1 << n: 2 ** n is Any to mypy
 
 
 @dataclass
@@ -70,9 +78,9 @@ class Dispatcher:
             uow.commit()
         return claimed, now + self.lease / 2
 
-    def dispatch(self, *, stop: object = None) -> DispatchReport:
-        """Send everything due now, claim by claim. ``stop`` (an object with ``is_set()``) ends the run
-        after the current message, for a clean shutdown."""
+    def dispatch(self, *, stop: StopSignal | None = None) -> DispatchReport:
+        """Send everything due now, claim by claim. ``stop``, once set, ends the run after the current
+        message, for a clean shutdown."""
         report = DispatchReport()
         while True:
             size, started = self._claim_size(), self.clock.now()
@@ -84,7 +92,7 @@ class Dispatcher:
                     break
                 self._send(message, report)
                 done += 1
-                if stop is not None and stop.is_set():  # type: ignore[attr-defined]
+                if stop is not None and stop.is_set():
                     return report
             if done:
                 self._pace = (self.clock.now() - started) / done

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,11 +63,12 @@ class CaseRepository(Protocol):
 
     def list(self, query: CaseQuery) -> list[Case]: ...
 
-    def lock(self, case_ids: list[str]) -> dict[str, Case]:
+    # ``builtins.list``: inside this class ``list`` is the method above.
+    def lock(self, case_ids: builtins.list[str]) -> dict[str, Case]:
         """The projections (without duties) of these cases, locked until the transaction ends."""
         ...
 
-    def record_escalations(self, decisions: list[Decision]) -> None:
+    def record_escalations(self, decisions: builtins.list[Decision]) -> None:
         """Store sweep steps: case projections, ``escalated`` events, duty levels and messages."""
         ...
 
@@ -114,10 +116,16 @@ class ReportRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    cases: CaseRepository
-    duties: DutyRepository
-    outbox: OutboxRepository
-    reports: ReportRepository
+    # Read-only members, so an adapter may hold its own repository types (a mutable protocol
+    # attribute would have to be exactly CaseRepository).
+    @property
+    def cases(self) -> CaseRepository: ...
+    @property
+    def duties(self) -> DutyRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def reports(self) -> ReportRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -183,6 +183,7 @@ def _actor(actor_id: str, role: str, school: str | None, as_json: bool) -> Actor
     from aktivitetsplikt.engine.core.model import Actor
 
     try:
+        # role is any text from the command line; Actor checks it against Role and raises ValueError.
         return Actor(id=actor_id, role=role, school=school)  # type: ignore[arg-type]
     except ValueError as exc:
         _fail(str(exc), EXIT_USAGE, as_json=as_json)

@@ -91,11 +91,8 @@ class Decider:
         except (NotPermitted, ConfigError):  # an actor who may not touch the case may fire nothing
             return []
         machine = self.registry.machine(spec.id, spec.version)
-        return [
-            trigger
-            for trigger in machine.triggers_from(case.state)
-            if met.intersection(spec.transition(trigger).roles)  # type: ignore[union-attr]
-        ]
+        transitions = (spec.transition(trigger) for trigger in machine.triggers_from(case.state))
+        return [t.trigger for t in transitions if t is not None and met.intersection(t.roles)]
 
     # --- deciding ----------------------------------------------------------------------------------
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from transitions import EventData, Machine, MachineError
 
 from aktivitetsplikt.engine.core.documents import lookup
 from aktivitetsplikt.engine.core.spec import NEW_STATE, Outcome, WorkflowSpec
+
+if TYPE_CHECKING:
+    from transitions.core import StateIdentifier  # defined only in transitions' stubs
 
 
 class _Subject:
@@ -44,7 +47,8 @@ def _condition(outcome: Outcome) -> Any:
 
 def _taken(outcome: Outcome) -> Any:
     def record(event: EventData) -> None:
-        event.model.outcome = outcome
+        # transitions types a model as ``object``; this machine only ever carries a _Subject.
+        cast("_Subject", event.model).outcome = outcome
 
     return record
 
@@ -65,7 +69,7 @@ class WorkflowMachine:
             send_event=True,
         )
         for transition in spec.transitions:
-            sources = list(spec.source_states(transition))
+            sources: list[StateIdentifier] = list(spec.source_states(transition))
             for outcome in transition.outcomes:
                 self._machine.add_transition(
                     transition.trigger,
@@ -88,7 +92,8 @@ class WorkflowMachine:
         with self._lock:
             self._machine.add_model(subject, initial=state)
             try:
-                fired = subject.trigger(trigger, document=document, attributes=attributes)  # type: ignore[attr-defined]
+                # What the model's added ``trigger()`` does, minus the attribute mypy cannot see.
+                fired = self._machine.events[trigger].trigger(subject, document=document, attributes=attributes)
             except MachineError:
                 return None
             finally:

@@ -128,11 +128,11 @@ class WorkflowSpec(_Frozen):
         """The states a transition may fire from, with ``*`` and ``open`` spelled out."""
         if transition.creates_case:
             return (NEW_STATE,)
+        if isinstance(transition.sources, tuple):
+            return transition.sources
         if transition.sources == ANY_STATE:
             return tuple(s.id for s in self.states)
-        if transition.sources == OPEN_STATES:
-            return tuple(s.id for s in self.states if not s.final)
-        return transition.sources
+        return tuple(s.id for s in self.states if not s.final)  # OPEN_STATES, the only other literal
 
     def setting(self, attribute: str) -> str | None:
         """The first trigger that sets the case field or attribute ``attribute``, if any."""
