@@ -39,7 +39,9 @@ BACKOFF_CAP = timedelta(hours=1)
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... doubling after each failed attempt, at most an hour."""
-    return min(BACKOFF_BASE * (1 << max(attempts - 1, 0)), BACKOFF_CAP)  # 1 << n: 2 ** n is Any to mypy
+    # The exponent is capped before multiplying: 30 s * 2**43 would overflow timedelta long before
+    # [daemon] max_attempts (unbounded) runs out. 2**7 * 30 s already exceeds the cap.
+    return min(BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 16)), BACKOFF_CAP)  # 1 << n: 2 ** n is Any to mypy
 
 
 @dataclass

@@ -109,3 +109,14 @@ class TestSecrets:
         """JSON logs keep an event's own ``level`` (the escalation level) beside ``log_level``."""
         processed = add_log_level(structlog.get_logger(), "info", {"event": "message_sent", "level": 2})
         assert {"event": "message_sent", "level": 2, "log_level": "info"} == processed
+
+
+class TestBackoff:
+    @pytest.mark.parametrize("attempts", [1, 8, 43, 10_000])
+    def test_backoff_never_overflows(self, attempts: int) -> None:
+        """Any number of attempts gives a wait between 30 s and an hour, never an OverflowError."""
+        from datetime import timedelta
+
+        from aktivitetsplikt.engine.app.dispatch import backoff
+
+        assert timedelta(seconds=30) <= backoff(attempts) <= timedelta(hours=1)
