@@ -9,13 +9,14 @@ of Friday 4 September (2sd from Wednesday 2 September), is 2026-09-04T22:00Z.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ import httpx
 import pytest
 import structlog
 from pydantic import SecretStr
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from aktivitetsplikt.engine import FixedClock, OutboxMessage, Settings, bootstrap, builtin_registry, load_settings
 from aktivitetsplikt.engine.config.settings import NotifierSettings, SmtpSettings, WebhookSettings
@@ -75,6 +77,8 @@ DUTY_KEYS = {"kind", "label", "due_at"}
 DUE = "utgangen av fredag 4. september 2026"
 DASH = "\N{EN DASH}"
 SECRET = "hemmelig-nokkel"
+STANDARD_SECRET = "whsec_" + base64.b64encode(b"delt-nokkel-mellom-to-skoleverktoy").decode()
+"""A secret of the Standard Webhooks form: whsec_ and the base64 of the key bytes."""
 
 
 @dataclass(frozen=True)
@@ -392,6 +396,7 @@ class TestSmtpNotifier:
 class TestWebhookNotifier:
     @staticmethod
     def wire(settings: Settings, status: int = 200) -> tuple[WebhookNotifier, list[httpx.Request]]:
+        """A notifier on ``settings`` (given webhook settings as they are) posting to a recording handler."""
         seen: list[httpx.Request] = []
 
         def handler(request: httpx.Request) -> httpx.Response:
@@ -399,7 +404,7 @@ class TestWebhookNotifier:
             return httpx.Response(status)
 
         client = httpx.Client(transport=httpx.MockTransport(handler))
-        configured = webhook_settings(settings)
+        configured = settings if settings.notifiers.webhook.secret is not None else webhook_settings(settings)
         return WebhookNotifier(configured, client=client, renderer=Renderer(configured, WORDS)), seen
 
     def test_posts_signed_json_with_an_idempotency_key(self, journey: Journey) -> None:
@@ -418,6 +423,7 @@ class TestWebhookNotifier:
         document = json.loads(request.content)
         subject, text = Renderer(journey.settings, WORDS).render(message)
         assert {
+            "version": 1,
             "id": message.id,
             "kind": "escalation",
             "level": 2,
@@ -428,6 +434,30 @@ class TestWebhookNotifier:
             "subject": subject,
             "text": text,
         } == document
+
+    def test_a_standard_webhooks_library_verifies_the_request(self, journey: Journey) -> None:
+        """A receiver using the standardwebhooks library accepts the request with the shared secret."""
+        configured = webhook_settings(journey.settings, secret=STANDARD_SECRET)
+        notifier, seen = self.wire(configured)
+        message = journey.one("escalation", 2)
+        notifier.send(message)
+        [request] = seen
+        verified = Webhook(STANDARD_SECRET).verify(request.content, dict(request.headers))
+        assert (message.id, 1, message.id) == (request.headers["webhook-id"], verified["version"], verified["id"])
+
+    def test_a_tampered_or_replayed_request_is_rejected_by_the_receiver(self, journey: Journey) -> None:
+        """Changed bytes fail the signature; a request signed 10 minutes ago falls outside the window."""
+        configured = webhook_settings(journey.settings, secret=STANDARD_SECRET)
+        notifier, seen = self.wire(configured)
+        notifier.send(journey.one("notice"))
+        notifier.clock = FixedClock(datetime.now(UTC) - timedelta(minutes=10))
+        notifier.send(journey.one("notice"))
+        fresh, old = seen
+        receiver = Webhook(STANDARD_SECRET)
+        with pytest.raises(WebhookVerificationError, match="No matching signature"):
+            receiver.verify(fresh.content.replace(b'"notice"', b'"escalation"'), dict(fresh.headers))
+        with pytest.raises(WebhookVerificationError, match="too old"):
+            receiver.verify(old.content, dict(old.headers))
 
     @pytest.mark.parametrize("status", [400, 500, 503])
     def test_a_non_2xx_answer_is_a_failed_delivery(self, journey: Journey, status: int) -> None:
