@@ -12,7 +12,7 @@ import pytest
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.config.settings import CalendarSettings, Settings, load_settings
 from aktivitetsplikt.engine.core.calendar import Duration
-from aktivitetsplikt.engine.core.policy import Policy
+from aktivitetsplikt.engine.core.policy import Policy, Unit
 from aktivitetsplikt.engine.errors import ConfigError
 
 REPO_CONFIG = Path(__file__).parents[2] / "config.toml"
@@ -103,6 +103,7 @@ class TestDefaults:
             "links": {"case_url": "https://skole.example/saker/{id}"},
             "calendar": {"timezone": "Europe/Oslo", "school_holidays": []},
             "schools": {},
+            "kindergartens": {},
             "escalation": {"remind_before": "1sd", "school_owner_after": "1sd"},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
@@ -371,3 +372,121 @@ class TestSchoolCalendar:
         settings = Settings()
         with pytest.raises(ValueError, match="frozen"):
             settings.calendar = settings.calendar
+
+
+KINDERGARTEN = """
+[kindergartens.solsikken]
+name = "Solsikken barnehage"
+code = "SOL"
+director = "styrer@solsikken.example"
+owner = "barnehageeier@oslo.kommune.example"
+deputies = ["pedleder@solsikken.example"]
+[kindergartens.solsikken.staff]
+"b-03" = "pedagog03@solsikken.example"
+[[kindergartens.solsikken.closed_days]]
+name = "Planleggingsdag"
+start = 2026-08-14
+end = 2026-08-14
+"""
+AUTUMN_BREAK = '[[calendar.school_holidays]]\nname = "Høstferie"\nstart = 2026-09-28\nend = 2026-10-02\n'
+
+
+class TestKindergartens:
+    def test_a_kindergarten_becomes_a_unit_of_its_kind(self, tmp_path: Path) -> None:
+        """[kindergartens.<id>] becomes a kindergarten unit led by its director and owned by its owner."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))
+        expected = Unit(
+            id="solsikken",
+            name="Solsikken barnehage",
+            code="SOL",
+            principal="styrer@solsikken.example",
+            school_owner="barnehageeier@oslo.kommune.example",
+            deputies=("pedleder@solsikken.example",),
+            kind="kindergarten",
+        )
+        assert expected == policy(settings).unit("solsikken")
+
+    def test_schools_stay_schools(self, tmp_path: Path) -> None:
+        """A [schools.<id>] table beside a kindergarten keeps its kind and its head."""
+        unit = policy(load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))).unit("hellerud")
+        assert ("school", "rektor@hellerud.example") == (unit.kind, unit.principal)
+
+    def test_unit_finds_both_kinds(self, tmp_path: Path) -> None:
+        """settings.unit() finds a school and a kindergarten, each with its staff table."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))
+        kindergarten = settings.unit("solsikken")
+        expected = ("Hellerud videregående skole", "styrer@solsikken.example", "pedagog03@solsikken.example")
+        assert expected == (settings.unit("hellerud").name, kindergarten.head, kindergarten.staff["b-03"])
+
+    def test_unknown_unit(self, tmp_path: Path) -> None:
+        """settings.unit() of an unconfigured unit names both tables and the known units."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))
+        expected = (
+            r"^Unknown school or kindergarten 'x'; add \[schools\.x\] or \[kindergartens\.x\] to config\.toml "
+            r"\(known: hellerud, solsikken\)\.$"
+        )
+        with pytest.raises(ConfigError, match=expected):
+            settings.unit("x")
+
+    def test_closed_days_make_the_kindergartens_calendar(self, tmp_path: Path) -> None:
+        """The kindergarten is closed on its planning day and open in the schools' autumn break."""
+        calendar = policy(load_settings(write_config(tmp_path, KINDERGARTEN + AUTUMN_BREAK))).calendar_of("solsikken")
+        expected = (False, True)
+        assert expected == (calendar.is_school_day(date(2026, 8, 14)), calendar.is_school_day(date(2026, 9, 28)))
+
+    def test_a_school_keeps_the_school_calendar(self, tmp_path: Path) -> None:
+        """A school counts on [calendar]: closed in the autumn break, open on the kindergarten's planning day."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN + AUTUMN_BREAK))
+        calendar = policy(settings).calendar_of("hellerud")
+        expected = (True, False, True)
+        assert expected == (
+            calendar is settings.school_calendar(),
+            calendar.is_school_day(date(2026, 9, 28)),
+            calendar.is_school_day(date(2026, 8, 14)),
+        )
+
+    def test_working_day_deadlines_are_accepted(self, tmp_path: Path) -> None:
+        """A deadline may be written in working days."""
+        settings = load_settings(write_config(tmp_path, '[deadlines.aktivitetsplikt]\nadopt_plan = "5wd"\n'))
+        expected = Duration(5, "wd")
+        assert expected == policy(settings).deadline("aktivitetsplikt", "adopt_plan")
+
+    def test_a_director_is_required(self, tmp_path: Path) -> None:
+        """A kindergarten without a director is refused naming the key."""
+        path = write_config(tmp_path, KINDERGARTEN.replace('director = "styrer@solsikken.example"\n', ""))
+        with pytest.raises(ConfigError, match=r"- \[kindergartens\.solsikken\] director is missing; add it"):
+            load_settings(path)
+
+    def test_closed_days_ending_before_they_start(self, tmp_path: Path) -> None:
+        """A reversed closed period is named by its entry."""
+        path = write_config(tmp_path, KINDERGARTEN.replace("end = 2026-08-14", "end = 2026-08-13"))
+        expected = (
+            r"- \[\[kindergartens\.solsikken\.closed_days\]\] #1: the closed period 'Planleggingsdag' ends "
+            r"\(2026-08-13\) before it starts \(2026-08-14\); fix the dates"
+        )
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
+    def test_an_id_used_by_a_school_and_a_kindergarten(self, tmp_path: Path) -> None:
+        """An id names one unit: the kindergarten that reuses a school's id is named."""
+        path = write_config(tmp_path, SCHOOL + KINDERGARTEN.replace("solsikken", "hellerud"))
+        expected = (
+            r"- \[kindergartens\.hellerud\] has the id of \[schools\.hellerud\]; "
+            r"give each school and kindergarten its own id$"
+        )
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
+    def test_a_code_used_by_a_school_and_a_kindergarten(self, tmp_path: Path) -> None:
+        """A case-number code names one unit: the kindergarten that reuses a school's code is named."""
+        path = write_config(tmp_path, SCHOOL + KINDERGARTEN.replace('"SOL"', '"HEL"'))
+        expected = r"- \[kindergartens\.solsikken\] code: 'HEL' is already the code of \[schools\.hellerud\]"
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
+    def test_the_environment_reaches_a_kindergarten(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """AKTIVITETSPLIKT_KINDERGARTENS__<ID>__DIRECTOR overrides the file."""
+        monkeypatch.setenv("AKTIVITETSPLIKT_KINDERGARTENS__SOLSIKKEN__DIRECTOR", "ny-styrer@solsikken.example")
+        settings = load_settings(write_config(tmp_path, KINDERGARTEN))
+        expected = "ny-styrer@solsikken.example"
+        assert expected == settings.unit("solsikken").head
