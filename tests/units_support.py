@@ -21,6 +21,7 @@ from aktivitetsplikt.workflows import AKTIVITETSPLIKT_PACK, SKJERPA_PACK
 from tests.conftest import TEST_CONFIG, report_doc
 
 KINDERGARTEN_WORKFLOW = "kindergarten_duty"
+OFFENCE_WORKFLOW = "kindergarten_offence"
 KINDERGARTEN = """
 [kindergartens.solsikken]
 name = "Solsikken barnehage"
@@ -57,10 +58,17 @@ def kindergarten_pack() -> WorkflowPack:
     return replace(AKTIVITETSPLIKT_PACK, id=KINDERGARTEN_WORKFLOW, institution="kindergarten", versions=(spec,))
 
 
+def offence_pack() -> WorkflowPack:
+    """The § 12-5 pack under another id and section ("§ 99"), serving kindergartens."""
+    spec = SKJERPA_PACK.latest.model_copy(update={"id": OFFENCE_WORKFLOW})
+    labels = {language: words.model_copy(update={"section": "§ 99"}) for language, words in SKJERPA_PACK.labels.items()}
+    return replace(SKJERPA_PACK, id=OFFENCE_WORKFLOW, institution="kindergarten", versions=(spec,), labels=labels)
+
+
 def unit_registry() -> WorkflowRegistry:
-    """The two school packs and the test kindergarten pack."""
+    """The two school packs and the test kindergarten packs."""
     registry = WorkflowRegistry()
-    for pack in (AKTIVITETSPLIKT_PACK, SKJERPA_PACK, kindergarten_pack()):
+    for pack in (AKTIVITETSPLIKT_PACK, SKJERPA_PACK, kindergarten_pack(), offence_pack()):
         registry.register_pack(pack)
     return registry
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from aktivitetsplikt.engine import ConfigError, DocumentationMissing, Engine, FixedClock
+from aktivitetsplikt.engine import Actor, ConfigError, DocumentationMissing, Engine, FixedClock, NotPermitted
 from tests.conftest import TEACHER, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 from tests.units_support import (
     CHILD,
     KINDERGARTEN_WORKFLOW,
+    OFFENCE_WORKFLOW,
     STAFF,
     load_unit_settings,
     report_at_kindergarten,
@@ -82,7 +83,7 @@ class TestWrongKindOfUnit:
             )
         problem = (
             "'solsikken' is a kindergarten, but aktivitetsplikt is a workflow for schools; report it at a school, "
-            f"or use a workflow for kindergartens ({KINDERGARTEN_WORKFLOW})"
+            f"or use a workflow for kindergartens ({KINDERGARTEN_WORKFLOW}, {OFFENCE_WORKFLOW})"
         )
         assert [("school", problem)] == [(p.field, p.problem) for p in caught.value.fields]
         assert before == factory.store.snapshot_all()
@@ -137,3 +138,19 @@ class TestConfigDirectory:
         engine, _, _ = wired
         case = engine.get(report_at_kindergarten(engine))
         assert expected == engine.directory.addresses(case, role)
+
+
+class TestAccusedLeadership:
+    def test_the_refusal_names_the_unit_and_the_packs_section(
+        self, wired: tuple[Engine, InMemoryUnitOfWorkFactory, FixedClock]
+    ) -> None:
+        """The head kept out of a case is told so with the pack's own section, at a kindergarten too."""
+        engine, _, _ = wired
+        doc = report_doc(accused_staff="b-07", accused_is_leadership=True)
+        case = engine.report(workflow=OFFENCE_WORKFLOW, school="solsikken", pupil=CHILD, document=doc, actor=STAFF)
+        director = Actor(id="styrer", role="principal", school="solsikken")
+        expected = (
+            "The leadership is accused in this § 99 case, so the principal cannot act on it; the owner acts instead."
+        )
+        with pytest.raises(NotPermitted, match=f"^{re.escape(expected)}$"):
+            engine.fire(case.id, "add_note", {"text": "Notat."}, director)
