@@ -31,6 +31,7 @@ owner = "eier@kommune.example"
 deputies = ["assisterende@solsikken.example"]
 [kindergartens.solsikken.staff]
 "b-03" = "pedagog03@solsikken.example"
+"b-11" = "fagarbeider11@solsikken.example"
 [[kindergartens.solsikken.closed_days]]
 name = "Planleggingsdager"
 start = 2026-09-03
@@ -73,20 +74,20 @@ def unit_registry() -> WorkflowRegistry:
     return registry
 
 
-def write_unit_config(folder: Path, extra: str = "") -> Path:
-    """The test config with the kindergarten and the test pack's deadline in working days."""
+def write_unit_config(folder: Path, deadlines: str = DEADLINES) -> Path:
+    """The test config with the kindergarten and ``deadlines`` (the test pack's, in working days)."""
     path = folder / "config.toml"
     database = f'[database]\nurl = "sqlite:///{folder / "aktivitetsplikt.db"}"\n'
-    path.write_text(database + TEST_CONFIG + KINDERGARTEN + DEADLINES + extra, encoding="utf-8")
+    path.write_text(database + TEST_CONFIG + KINDERGARTEN + deadlines, encoding="utf-8")
     return path
 
 
-def load_unit_settings(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def load_unit_settings(folder: Path, monkeypatch: pytest.MonkeyPatch, deadlines: str = DEADLINES) -> Settings:
     """The settings of :func:`write_unit_config`, with no AKTIVITETSPLIKT_* variable of the shell."""
     for key in list(os.environ):
         if key.startswith("AKTIVITETSPLIKT_"):
             monkeypatch.delenv(key)
-    return load_settings(write_unit_config(folder))
+    return load_settings(write_unit_config(folder, deadlines))
 
 
 def report_at_kindergarten(engine: Engine, occurred_at: str = "2026-09-02T09:00") -> str:

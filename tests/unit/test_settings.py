@@ -14,6 +14,7 @@ from aktivitetsplikt.engine.config.settings import CalendarSettings, Settings, l
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.policy import Policy, Unit
 from aktivitetsplikt.engine.errors import ConfigError
+from tests.units_support import KINDERGARTEN
 
 REPO_CONFIG = Path(__file__).parents[2] / "config.toml"
 
@@ -35,6 +36,27 @@ SPEC_DEADLINES = {
         "max_evaluation_interval": "4w",
     },
 }
+
+KINDERGARTEN_DEADLINES = {
+    "barnehage_aktivitetsplikt": {
+        "notify_director": "1wd",
+        "notify_owner": "1wd",
+        "start_investigation": "2wd",
+        "conclude_investigation": "10wd",
+        "adopt_plan": "5wd",
+        "max_evaluation_interval": "6w",
+    },
+    "skjerpa_barnehage_aktivitetsplikt": {
+        "notify_director": "4h",
+        "notify_owner": "4h",
+        "start_investigation": "1wd",
+        "conclude_investigation": "5wd",
+        "adopt_plan": "2wd",
+        "max_evaluation_interval": "4w",
+    },
+}
+"""The kindergarten packs' defaults: the schools' in working days (barnehageloven §§ 42 and 43)."""
+BUILTIN_DEADLINES = SPEC_DEADLINES | KINDERGARTEN_DEADLINES
 
 SCHOOL = """
 [schools.hellerud]
@@ -71,8 +93,8 @@ def policy(settings: Settings) -> Policy:
 
 class TestDefaults:
     def test_deadlines_are_those_of_spec_section_4(self) -> None:
-        """Without a file the deadlines of both workflows are the spec's (their packs' defaults)."""
-        expected = SPEC_DEADLINES
+        """Without a file the deadlines of every workflow are its pack's defaults (the spec's for schools)."""
+        expected = BUILTIN_DEADLINES
         assert expected == as_text(policy(load_settings()).deadlines)
 
     def test_other_defaults_are_those_of_spec_section_10(self) -> None:
@@ -118,8 +140,8 @@ class TestDefaults:
         assert expected == policy(load_settings()).deadline("skjerpa_aktivitetsplikt", "notify_principal")
 
     def test_default_deadlines_constant_matches_the_spec(self) -> None:
-        """The built-in packs' default deadlines are the table of spec section 4."""
-        expected = SPEC_DEADLINES
+        """The built-in packs' default deadlines are the table of spec section 4 (and the kindergartens')."""
+        expected = BUILTIN_DEADLINES
         assert expected == as_text({pack.id: pack.deadlines for pack in builtin_registry().packs()})
 
 
@@ -132,8 +154,8 @@ class TestRepoConfig:
         assert expected == (school.name, school.code, school.principal, settings.config_path)
 
     def test_writes_out_the_spec_deadlines(self) -> None:
-        """The repo's config.toml keeps the deadlines of spec section 4."""
-        expected = SPEC_DEADLINES
+        """The repo's config.toml keeps the deadlines of spec section 4 (and the kindergartens')."""
+        expected = BUILTIN_DEADLINES
         assert expected == as_text(load_settings(REPO_CONFIG).deadlines)
 
     def test_school_holidays_reach_the_calendar(self) -> None:
@@ -161,7 +183,7 @@ class TestPartialOverride:
         """[deadlines.skjerpa_aktivitetsplikt] adopt_plan = "3sd" changes only that key of that workflow."""
         path = write_config(tmp_path, '[deadlines.skjerpa_aktivitetsplikt]\nadopt_plan = "3sd"\n')
         expected = {
-            **SPEC_DEADLINES,
+            **BUILTIN_DEADLINES,
             "skjerpa_aktivitetsplikt": {**SPEC_DEADLINES["skjerpa_aktivitetsplikt"]},
         }
         expected["skjerpa_aktivitetsplikt"]["adopt_plan"] = "3sd"
@@ -374,20 +396,6 @@ class TestSchoolCalendar:
             settings.calendar = settings.calendar
 
 
-KINDERGARTEN = """
-[kindergartens.solsikken]
-name = "Solsikken barnehage"
-code = "SOL"
-director = "styrer@solsikken.example"
-owner = "barnehageeier@oslo.kommune.example"
-deputies = ["pedleder@solsikken.example"]
-[kindergartens.solsikken.staff]
-"b-03" = "pedagog03@solsikken.example"
-[[kindergartens.solsikken.closed_days]]
-name = "Planleggingsdag"
-start = 2026-08-14
-end = 2026-08-14
-"""
 AUTUMN_BREAK = '[[calendar.school_holidays]]\nname = "Høstferie"\nstart = 2026-09-28\nend = 2026-10-02\n'
 
 
@@ -400,8 +408,8 @@ class TestKindergartens:
             name="Solsikken barnehage",
             code="SOL",
             principal="styrer@solsikken.example",
-            school_owner="barnehageeier@oslo.kommune.example",
-            deputies=("pedleder@solsikken.example",),
+            school_owner="eier@kommune.example",
+            deputies=("assisterende@solsikken.example",),
             kind="kindergarten",
         )
         assert expected == policy(settings).unit("solsikken")
@@ -432,7 +440,7 @@ class TestKindergartens:
         """The kindergarten is closed on its planning day and open in the schools' autumn break."""
         calendar = policy(load_settings(write_config(tmp_path, KINDERGARTEN + AUTUMN_BREAK))).calendar_of("solsikken")
         expected = (False, True)
-        assert expected == (calendar.is_school_day(date(2026, 8, 14)), calendar.is_school_day(date(2026, 9, 28)))
+        assert expected == (calendar.is_school_day(date(2026, 9, 8)), calendar.is_school_day(date(2026, 9, 28)))
 
     def test_a_school_keeps_the_school_calendar(self, tmp_path: Path) -> None:
         """A school counts on [calendar]: closed in the autumn break, open on the kindergarten's planning day."""
@@ -442,7 +450,7 @@ class TestKindergartens:
         assert expected == (
             calendar is settings.school_calendar(),
             calendar.is_school_day(date(2026, 9, 28)),
-            calendar.is_school_day(date(2026, 8, 14)),
+            calendar.is_school_day(date(2026, 9, 8)),
         )
 
     def test_working_day_deadlines_are_accepted(self, tmp_path: Path) -> None:
@@ -459,10 +467,10 @@ class TestKindergartens:
 
     def test_closed_days_ending_before_they_start(self, tmp_path: Path) -> None:
         """A reversed closed period is named by its entry."""
-        path = write_config(tmp_path, KINDERGARTEN.replace("end = 2026-08-14", "end = 2026-08-13"))
+        path = write_config(tmp_path, KINDERGARTEN.replace("end = 2026-09-04", "end = 2026-09-02"))
         expected = (
-            r"- \[\[kindergartens\.solsikken\.closed_days\]\] #1: the closed period 'Planleggingsdag' ends "
-            r"\(2026-08-13\) before it starts \(2026-08-14\); fix the dates"
+            r"- \[\[kindergartens\.solsikken\.closed_days\]\] #1: the closed period 'Planleggingsdager' ends "
+            r"\(2026-09-02\) before it starts \(2026-09-03\); fix the dates"
         )
         with pytest.raises(ConfigError, match=expected):
             load_settings(path)
