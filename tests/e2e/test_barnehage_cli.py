@@ -9,6 +9,10 @@ Wednesday 30, Tuesday 29 being closed. Oslo is UTC+2 then, so the end of Monday 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -218,3 +222,27 @@ class TestKindergartenEscalation:
             (2, "barnehageeier@kommune.example"),
         ]
         assert expected == sorted((m["level"], m["address"]) for m in outbox if m["kind"] == "escalation")
+
+
+class TestKindergartenTour:
+    def test_the_tour_counts_working_days_and_leaves_stuck_cases(self, tmp_path: Path) -> None:
+        """demo --tour barnehage escalates to the owner on working days and ends with the two stuck cases."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AKTIVITETSPLIKT_")}
+        env["TMPDIR"] = str(tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-m", "aktivitetsplikt.engine.cli", "demo", "--tour", "barnehage"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert 0 == result.returncode, result.stderr
+        assert "2 (meldt til barnehageeier)" in result.stdout
+        assert "arbeidsdager" in result.stdout
+        assert "styrer@" not in result.stdout
+        match = re.search(r"AKTIVITETSPLIKT_CONFIG=(\S+)", result.stdout)
+        assert match is not None
+        stuck = json.loads(run_cli(Path(match.group(1)), "cases", "--stuck", "--json").stdout)
+        assert ["SOL-2026-0002", "SOL-2026-0003"] == sorted(c["number"] for c in stuck)
