@@ -20,6 +20,7 @@ from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation, OutboxMessage
+from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 
 if TYPE_CHECKING:
@@ -221,12 +222,14 @@ class InMemoryUnitOfWorkFactory:
         return InMemoryUnitOfWork(self.store, write=write)
 
 
-def make_engine(settings: Settings, clock: Clock) -> tuple[Engine, InMemoryUnitOfWorkFactory]:
-    """An Engine with the built-in workflows on an in-memory store, and that store's factory."""
+def make_engine(
+    settings: Settings, clock: Clock, registry: WorkflowRegistry | None = None
+) -> tuple[Engine, InMemoryUnitOfWorkFactory]:
+    """An Engine with the built-in workflows (or ``registry``'s) on an in-memory store, and that store's factory."""
     factory = InMemoryUnitOfWorkFactory()
     engine = Engine(
         settings=settings,
-        registry=builtin_registry(),
+        registry=registry or builtin_registry(),
         uow=factory,
         clock=clock,
         directory=ConfigDirectory(settings),

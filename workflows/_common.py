@@ -1,75 +1,73 @@
-"""The states, duties and steps both built-in workflows share (spec section 2).
+"""The machine of the duty to act, shared by the school and the kindergarten workflows.
 
-§ 12-5 (spec section 3) is the same machine with a stricter report, tighter configured deadlines and
-routing away from an accused leadership; ``skjerpa.py`` declares only those differences.
+Opplæringslova §§ 12-4 and 12-5 and barnehageloven §§ 42 and 43 lay down the same duties (the
+kindergarten rules were modelled on the school's): report, tell the head of the unit, investigate,
+adopt a written plan, evaluate it, close when the child or pupil is safe again. A :class:`Family` names
+what each law calls its own way: the head (principal or director), the owner's notice, the documentation
+models and rules, the bokmål labels, and whether Statsforvaltaren enforces the duty case by case.
+
+The stricter duty when an employee offends (§ 12-5, § 43) is the same machine with a stricter report,
+tighter configured deadlines and routing away from an accused leadership (:func:`stricter_duty`).
 """
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from aktivitetsplikt.engine.core.pack import Labels
 from aktivitetsplikt.engine.core.spec import (
     CreateObligation,
     Notify,
     ObligationKind,
     Outcome,
-    RoleRequirement,
+    RecipientRole,
     StateSpec,
     TransitionSpec,
+    WorkflowSpec,
 )
-from aktivitetsplikt.workflows._labels import NB_DUTIES, NB_STATES, NB_STEPS
+from aktivitetsplikt.workflows._family import Family
+from aktivitetsplikt.workflows._steps import later_steps
 
-VERSION = "2024-08"
+DeadlineSource = Literal["configured", "document"]
 
-STATES = (
-    StateSpec(id="reported", label=NB_STATES["reported"], obligation="notify_principal"),
-    StateSpec(id="principal_notified", label=NB_STATES["principal_notified"], obligation="start_investigation"),
-    StateSpec(id="investigating", label=NB_STATES["investigating"], obligation="conclude_investigation"),
-    StateSpec(id="planning", label=NB_STATES["planning"], obligation="adopt_plan"),
-    StateSpec(id="measures_active", label=NB_STATES["measures_active"], obligation="evaluate"),
-    StateSpec(id="closed", label=NB_STATES["closed"], final=True),
-)
-
-OBLIGATIONS = (
-    ObligationKind(
-        kind="notify_principal", label=NB_DUTIES["notify_principal"], responsible_role="reporter", deadline="configured"
-    ),
-    ObligationKind(
-        kind="notify_school_owner",
-        label=NB_DUTIES["notify_school_owner"],
-        responsible_role="principal",
-        deadline="configured",
-    ),
-    ObligationKind(
-        kind="start_investigation",
-        label=NB_DUTIES["start_investigation"],
-        responsible_role="principal",
-        deadline="configured",
-    ),
-    ObligationKind(
-        kind="conclude_investigation",
-        label=NB_DUTIES["conclude_investigation"],
-        responsible_role="responsible",
-        deadline="configured",
-    ),
-    ObligationKind(
-        kind="adopt_plan", label=NB_DUTIES["adopt_plan"], responsible_role="responsible", deadline="configured"
-    ),
-    ObligationKind(kind="evaluate", label=NB_DUTIES["evaluate"], responsible_role="responsible", deadline="document"),
-    ObligationKind(
-        kind="respond_to_statsforvalter",
-        label=NB_DUTIES["respond_to_statsforvalter"],
-        responsible_role="principal",
-        deadline="document",
-    ),
-)
-
-ACTIVE = ("principal_notified", "investigating", "planning", "measures_active")
-PLAN_ROLES: tuple[RoleRequirement, ...] = ("principal", "case_handler")
+ACCUSED = {"accused_staff": "accused_staff", "accused_is_leadership": "accused_is_leadership"}
+"""The case attributes the stricter duty's report sets: who is accused, and whether of the leadership."""
 
 
-def report(document: str, set_case: dict[str, str], create: tuple[CreateObligation, ...]) -> TransitionSpec:
+def states(f: Family) -> tuple[StateSpec, ...]:
+    return (
+        StateSpec(id="reported", label=f.states["reported"], obligation=f.notify_head),
+        StateSpec(id=f.head_notified, label=f.states[f.head_notified], obligation="start_investigation"),
+        StateSpec(id="investigating", label=f.states["investigating"], obligation="conclude_investigation"),
+        StateSpec(id="planning", label=f.states["planning"], obligation="adopt_plan"),
+        StateSpec(id="measures_active", label=f.states["measures_active"], obligation="evaluate"),
+        StateSpec(id="closed", label=f.states["closed"], final=True),
+    )
+
+
+def obligations(f: Family) -> tuple[ObligationKind, ...]:
+    owed: list[tuple[str, RecipientRole, DeadlineSource]] = [
+        (f.notify_head, "reporter", "configured"),
+        (f.notify_owner, "principal", "configured"),
+        ("start_investigation", "principal", "configured"),
+        ("conclude_investigation", "responsible", "configured"),
+        ("adopt_plan", "responsible", "configured"),
+        ("evaluate", "responsible", "document"),
+    ]
+    if f.enforcement:
+        owed.append(("respond_to_statsforvalter", "principal", "document"))
+    return tuple(
+        ObligationKind(kind=kind, label=f.duties[kind], responsible_role=role, deadline=deadline)
+        for kind, role, deadline in owed
+    )
+
+
+def report_step(
+    f: Family, document: str, set_case: dict[str, str], create: tuple[CreateObligation, ...]
+) -> TransitionSpec:
     return TransitionSpec(
         trigger="report",
-        label=NB_STEPS["report"],
+        label=f.steps["report"],
         sources=(),
         document=document,
         roles=("staff+",),
@@ -79,10 +77,10 @@ def report(document: str, set_case: dict[str, str], create: tuple[CreateObligati
     )
 
 
-def reopen(document: str, set_case: dict[str, str]) -> TransitionSpec:
+def reopen_step(f: Family, document: str, set_case: dict[str, str]) -> TransitionSpec:
     return TransitionSpec(
         trigger="reopen",
-        label=NB_STEPS["reopen"],
+        label=f.steps["reopen"],
         sources=("closed",),
         document=document,
         roles=("staff+",),
@@ -90,7 +88,7 @@ def reopen(document: str, set_case: dict[str, str]) -> TransitionSpec:
         occurred_field="occurred_at",
         outcomes=(
             Outcome(
-                dest="principal_notified",
+                dest=f.head_notified,
                 create=(CreateObligation(kind="start_investigation", counted_from="occurred_at"),),
                 set_case=set_case,
             ),
@@ -98,167 +96,74 @@ def reopen(document: str, set_case: dict[str, str]) -> TransitionSpec:
     )
 
 
-def notify_principal(outcomes: tuple[Outcome, ...]) -> TransitionSpec:
+def head_notice(f: Family) -> Outcome:
+    """The head has been told: the investigation is owed next."""
+    return Outcome(
+        dest=f.head_notified,
+        satisfy=(f.notify_head,),
+        create=(CreateObligation(kind="start_investigation", counted_from="notified_at"),),
+        notify=(Notify(recipient="principal"),),
+    )
+
+
+def notify_head_step(f: Family, outcomes: tuple[Outcome, ...]) -> TransitionSpec:
     return TransitionSpec(
-        trigger="notify_principal",
-        label=NB_STEPS["notify_principal"],
+        trigger=f.notify_head,
+        label=f.steps[f.notify_head],
         sources=("reported",),
-        document="NotifyPrincipal",
+        document=f.documents["notify_head"],
         roles=("staff+",),
         occurred_field="notified_at",
         outcomes=outcomes,
     )
 
 
-NOTIFY_PRINCIPAL_OUTCOME = Outcome(
-    dest="principal_notified",
-    satisfy=("notify_principal",),
-    create=(CreateObligation(kind="start_investigation", counted_from="notified_at"),),
-    notify=(Notify(recipient="principal"),),
-)
-
-
-def common_steps(start_investigation_rules: tuple[str, ...] = ()) -> tuple[TransitionSpec, ...]:
-    """Every step after the principal knows: identical in both workflows."""
-    return (
-        TransitionSpec(
-            trigger="assess_seriousness",
-            label=NB_STEPS["assess_seriousness"],
-            sources=ACTIVE,
-            document="AssessSeriousness",
-            roles=("principal",),
-            outcomes=(
-                Outcome(
-                    when={"serious": True},
-                    set_case={"serious": "serious"},
-                    create=(CreateObligation(kind="notify_school_owner", unless_exists=True),),
-                ),
-                Outcome(set_case={"serious": "serious"}),
-            ),
-        ),
-        TransitionSpec(
-            trigger="notify_school_owner",
-            label=NB_STEPS["notify_school_owner"],
-            sources="open",
-            document="NotifySchoolOwner",
-            roles=("principal",),
-            occurred_field="notified_at",
-            outcomes=(Outcome(satisfy=("notify_school_owner",), notify=(Notify(recipient="school_owner"),)),),
-        ),
-        TransitionSpec(
-            trigger="start_investigation",
-            label=NB_STEPS["start_investigation"],
-            sources=("principal_notified",),
-            document="StartInvestigation",
-            roles=("principal",),
-            rules=start_investigation_rules,
-            outcomes=(
-                Outcome(
-                    dest="investigating",
-                    set_case={"responsible": "responsible"},
-                    satisfy=("start_investigation",),
-                    create=(CreateObligation(kind="conclude_investigation"),),
-                ),
-            ),
-        ),
-        TransitionSpec(
-            trigger="conclude_investigation",
-            label=NB_STEPS["conclude_investigation"],
-            sources=("investigating",),
-            document="ConcludeInvestigation",
-            roles=PLAN_ROLES,
-            rules=("conclusion_safe_requires_feels_safe", "school_owner_notified_before_close"),
-            outcomes=(
-                Outcome(
-                    when={"conclusion": "measures_needed"},
-                    dest="planning",
-                    satisfy=("conclude_investigation",),
-                    create=(CreateObligation(kind="adopt_plan"),),
-                ),
-                Outcome(when={"conclusion": "safe"}, dest="closed", satisfy=("conclude_investigation",)),
-            ),
-        ),
-        TransitionSpec(
-            trigger="adopt_plan",
-            label=NB_STEPS["adopt_plan"],
-            sources=("planning",),
-            document="Plan",
-            roles=PLAN_ROLES,
-            rules=("plan_evaluation_date",),
-            outcomes=(
-                Outcome(
-                    dest="measures_active",
-                    satisfy=("adopt_plan",),
-                    create=(CreateObligation(kind="evaluate", counted_from="evaluation_at"),),
-                ),
-            ),
-        ),
-        TransitionSpec(
-            trigger="evaluate",
-            label=NB_STEPS["evaluate"],
-            sources=("measures_active",),
-            document="Evaluate",
-            roles=PLAN_ROLES,
-            occurred_field="held_at",
-            rules=("next_evaluation_date",),
-            outcomes=(
-                Outcome(
-                    satisfy=("evaluate",),
-                    create=(CreateObligation(kind="evaluate", counted_from="next_evaluation_at"),),
-                ),
-            ),
-        ),
-        TransitionSpec(
-            trigger="revise_plan",
-            label=NB_STEPS["revise_plan"],
-            sources=("measures_active",),
-            document="RevisePlan",
-            roles=PLAN_ROLES,
-            rules=("plan_evaluation_date",),
-            outcomes=(
-                Outcome(
-                    supersede=("evaluate",),
-                    create=(CreateObligation(kind="evaluate", counted_from="evaluation_at"),),
-                ),
-            ),
-        ),
-        TransitionSpec(
-            trigger="close",
-            label=NB_STEPS["close"],
-            sources=("measures_active",),
-            document="Close",
-            roles=("principal",),
-            rules=("pupil_feels_safe_to_close", "school_owner_notified_before_close"),
-            outcomes=(Outcome(dest="closed", satisfy_all_open_except=("notify_school_owner",)),),
-        ),
-        TransitionSpec(
-            trigger="add_note",
-            label=NB_STEPS["add_note"],
-            sources="*",
-            document="AddNote",
-            roles=("staff+",),
-            rules=("corrects_existing_event",),
-            outcomes=(Outcome(),),
-        ),
-        TransitionSpec(
-            trigger="register_enforcement",
-            label=NB_STEPS["register_enforcement"],
-            sources="*",
-            document="RegisterEnforcement",
-            roles=("principal",),
-            occurred_field="received_at",
-            outcomes=(
-                Outcome(create=(CreateObligation(kind="respond_to_statsforvalter", counted_from="response_due_at"),)),
-            ),
-        ),
-        TransitionSpec(
-            trigger="respond_to_statsforvalter",
-            label=NB_STEPS["respond_to_statsforvalter"],
-            sources="*",
-            document="RespondToStatsforvalter",
-            roles=("principal",),
-            occurred_field="sent_at",
-            rules=("enforcement_open",),
-            outcomes=(Outcome(satisfy=("respond_to_statsforvalter",)),),
-        ),
+def _spec(
+    f: Family, workflow: str, words: Labels, transitions: tuple[TransitionSpec, ...], **extra: Any
+) -> WorkflowSpec:
+    return WorkflowSpec(
+        id=workflow,
+        version=f.version,
+        label=words.workflow,
+        legal_basis=words.legal_basis,
+        states=states(f),
+        obligations=obligations(f),
+        transitions=transitions,
+        **extra,
     )
+
+
+def duty_to_act(f: Family, workflow: str, words: Labels) -> WorkflowSpec:
+    """The duty to act (§ 12-4, § 42): the report owes the head's notice. ``words`` are the pack's bokmål."""
+    report_duty = (CreateObligation(kind=f.notify_head, counted_from="occurred_at"),)
+    transitions = (
+        report_step(f, f.documents["report"], set_case={}, create=report_duty),
+        notify_head_step(f, (head_notice(f),)),
+        *later_steps(f),
+        reopen_step(f, f.documents["report"], set_case={}),
+    )
+    return _spec(f, workflow, words, transitions)
+
+
+def stricter_duty(f: Family, workflow: str, words: Labels) -> WorkflowSpec:
+    """The stricter duty when an employee offends (§ 12-5, § 43).
+
+    The report names the accused; the owner is always told, with no seriousness assessment first; and when
+    the leadership is accused, the head is taken out of the case: the notice meant for the head goes to the
+    owner (so it also meets the owner's duty), and the owner acts in the head's place.
+    """
+    report_duties = (
+        CreateObligation(kind=f.notify_head, counted_from="occurred_at"),
+        CreateObligation(kind=f.notify_owner, counted_from="occurred_at"),
+    )
+    plain = head_notice(f)
+    leadership = plain.model_copy(
+        update={"when": {"case.accused_is_leadership": True}, "satisfy": (f.notify_head, f.notify_owner)}
+    )
+    transitions = (
+        report_step(f, f.documents["offence_report"], set_case=ACCUSED, create=report_duties),
+        notify_head_step(f, (leadership, plain)),
+        *later_steps(f, start_investigation_rules=("accused_not_responsible",)),
+        reopen_step(f, f.documents["offence_report"], set_case=ACCUSED),
+    )
+    return _spec(f, workflow, words, transitions, principal_replaced_when="accused_is_leadership")

@@ -10,8 +10,32 @@ from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
 from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _labels as words
+from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import RULES
 from aktivitetsplikt.workflows.documents import DOCUMENTS
+
+SCHOOL = Family(
+    version="2024-08",
+    head_notified="principal_notified",
+    notify_head="notify_principal",
+    notify_owner="notify_school_owner",
+    documents={
+        "report": "Report",
+        "offence_report": "StaffOffenceReport",
+        "notify_head": "NotifyPrincipal",
+        "notify_owner": "NotifySchoolOwner",
+    },
+    rules={
+        "safe_conclusion": "conclusion_safe_requires_feels_safe",
+        "safe_to_close": "pupil_feels_safe_to_close",
+        "owner_told": "school_owner_notified_before_close",
+    },
+    states=words.NB_STATES,
+    steps=words.NB_STEPS,
+    duties=words.NB_DUTIES,
+    enforcement=True,
+)
+"""The school's names in the machine of the duty to act (opplæringslova chapter 12)."""
 
 
 def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: str) -> dict[Language, Labels]:

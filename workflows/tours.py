@@ -3,6 +3,8 @@
 ``skole``: three pupils at Hellerud, autumn 2026. One case is handled well, one is never passed on to
 the principal, and one (§ 12-5) accuses the school's leadership. The clock moves across the autumn break
 (28.9.-2.10., no school days), so the reminders and escalations show school days being counted.
+
+``barnehage``: the same at Solsikken barnehage (barnehageloven §§ 42 and 43), see ``barnehage_tour.py``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from aktivitetsplikt.engine.core.tour import At, DemoTour, Fire, Report, Say, ShowStuck, Sweep, TourActor
+from aktivitetsplikt.workflows.barnehage_tour import KINDERGARTEN_TOUR
 
 SCHOOL_CONFIG = """\
 # The demo's configuration (written by `aktivitetsplikt demo`).
@@ -168,4 +171,4 @@ SCHOOL_TOUR = DemoTour(
     ),
 )
 
-TOURS = {tour.name: tour for tour in (SCHOOL_TOUR,)}
+TOURS = {tour.name: tour for tour in (SCHOOL_TOUR, KINDERGARTEN_TOUR)}

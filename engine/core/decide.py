@@ -17,7 +17,7 @@ from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.documents import Document, ValidationContext, lookup, validate_document
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requirements_met
-from aktivitetsplikt.engine.core.policy import Policy
+from aktivitetsplikt.engine.core.policy import Policy, Unit
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.rules import RuleContext
 from aktivitetsplikt.engine.core.spec import NEW_STATE, Outcome, TransitionSpec, WorkflowSpec
@@ -45,7 +45,8 @@ def principal_replaced(spec: WorkflowSpec, attributes: dict[str, Any]) -> bool:
 
 
 def route(spec: WorkflowSpec, case: Case, role: str) -> str:
-    """The role that really receives what is meant for ``role`` (§ 12-5: never an accused leadership)."""
+    """The role that really receives what is meant for ``role``: never a head of the unit the workflow
+    takes out of the case (``principal_replaced_when``, e.g. when the leadership is accused)."""
     if role == "principal" and principal_replaced(spec, case.attributes):
         return "school_owner"
     return role
@@ -65,6 +66,7 @@ class Decider:
         self.policy = policy
         self.directory = directory
         self.calendar = policy.calendar
+        """The default calendar; a case's deadlines are counted on its unit's (``policy.calendar_of``)."""
         self.new_id = new_id
 
     # --- who may do what -------------------------------------------------------------------------
@@ -109,7 +111,8 @@ class Decider:
         """Decide a new case (the workflow's creating trigger, ``report``)."""
         spec = self.registry.spec(workflow)
         unit = self.policy.unit(school)
-        year = school_year_of(now, self.calendar.tz)
+        self._check_institution(spec, unit)
+        year = school_year_of(now, self.policy.calendar_of(school).tz)
         pupil = pupil.strip()
         if not pupil:
             problem = FieldProblem("pupil", "is empty; give the pupil's reference from your system (never a name)")
@@ -135,6 +138,21 @@ class Decider:
         )
         return self._decide(spec, blank, spec.creating_transition, document, actor, now)
 
+    def _check_institution(self, spec: WorkflowSpec, unit: Unit) -> None:
+        """A pack serves one kind of unit; a workflow registered without a pack serves any."""
+        try:
+            serves = self.registry.pack(spec.id).institution
+        except WorkflowDefinitionError:
+            return
+        if serves == unit.kind:
+            return
+        fitting = ", ".join(p.id for p in self.registry.packs() if p.institution == unit.kind) or "none is registered"
+        problem = (
+            f"'{unit.id}' is a {unit.kind}, but {spec.id} is a workflow for {serves}s; "
+            f"report it at a {serves}, or use a workflow for {unit.kind}s ({fitting})"
+        )
+        raise DocumentationMissing(spec.creating_transition.trigger, [FieldProblem("school", problem)])
+
     def fire(self, case: Case, trigger: str, document: object, actor: Actor, now: datetime) -> Decision:
         spec = self.registry.spec(case.workflow, case.workflow_version)
         transition = spec.transition(trigger)
@@ -154,9 +172,10 @@ class Decider:
         authorize(actor, transition, self.access(case, spec))
         if case.state not in spec.source_states(transition):
             raise TransitionNotAllowed(transition.trigger, case.state, self.allowed_triggers(case, actor))
+        calendar = self.policy.calendar_of(case.school)
         context = ValidationContext(
             now=now,
-            timezone=self.calendar.tz,
+            timezone=calendar.tz,
             case_occurred_at=None if transition.creates_case else case.occurred_at,
         )
         model = self.registry.document_model(spec, transition.trigger)
@@ -176,7 +195,7 @@ class Decider:
             outcome=outcome,
             dest=dest,
             now=now,
-            calendar=self.calendar,
+            calendar=calendar,
             deadline=lambda name: self.policy.deadline(spec.id, name),
         )
         for rule in transition.rules:
@@ -280,6 +299,7 @@ class Decider:
         occurred_at: datetime,
         seq: int,
     ) -> list[Obligation]:
+        calendar = self.policy.calendar_of(case.school)
         created: list[Obligation] = []
         for rule in outcome.create:
             if rule.unless_exists and case.has_obligation(rule.kind):
@@ -287,7 +307,7 @@ class Decider:
             kind = spec.obligation(rule.kind)
             base = occurred_at if rule.counted_from == "event" else lookup(document, rule.counted_from)
             if kind.deadline == "configured":
-                due = self.calendar.add(base, self.policy.deadline(spec.id, rule.kind))
+                due = calendar.add(base, self.policy.deadline(spec.id, rule.kind))
             else:
                 due = base
             created.append(
@@ -299,7 +319,7 @@ class Decider:
                     responsible_role=route(spec, case, kind.responsible_role),
                     created_seq=seq,
                     escalation_level=None,
-                    next_escalation_at=self.calendar.subtract(due, self.policy.remind_before),
+                    next_escalation_at=calendar.subtract(due, self.policy.remind_before),
                 )
             )
         return created

@@ -6,10 +6,15 @@ For every overdue duty the ladder is walked one level at a time, each level exac
 level  when                                     to
 ====== ======================================== =====================================================
 0      ``remind_before`` before ``due_at``      the responsible (a reminder)
-1      at ``due_at``                            the responsible and the principal (the school owner
-                                                too when the principal is the responsible)
-2      ``school_owner_after`` after ``due_at``  the school owner; the duty is *stuck* from then on
+1      at ``due_at``                            the responsible and the head of the unit (role
+                                                ``principal``; the owner too when the head is the
+                                                responsible)
+2      ``school_owner_after`` after ``due_at``  the owner (role ``school_owner``); the duty is *stuck*
+                                                from then on
 ====== ======================================== =====================================================
+
+Every time is counted on the calendar of the case's unit (``Policy.calendar_of``): a school's school days,
+a kindergarten's working days.
 
 Every step is an ``escalated`` event in the case log, by the ``system`` actor, with its messages. After
 downtime the levels that fell due are all taken, once each; a reminder whose deadline has already passed
@@ -23,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
+from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.core.decide import notice_payload, route
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, MessageKind, Obligation, OutboxMessage
@@ -58,7 +64,7 @@ class QueuedStep:
 
 
 def recipients(spec: WorkflowSpec, case: Case, duty: Obligation, level: int) -> tuple[str, ...]:
-    """The roles that hear of a step; under § 12-5 with an accused leadership never the principal."""
+    """The roles that hear of a step; never a head the workflow takes out of the case (see ``route``)."""
     responsible = duty.responsible_role
     principal = route(spec, case, "principal")
     if level == 0:
@@ -84,24 +90,28 @@ class Escalator:
         self.policy = policy
         self.directory = directory
         self.calendar = policy.calendar
+        """The default calendar; a case's steps are timed on its unit's (``policy.calendar_of``)."""
         self.new_id = new_id
 
-    def next_at(self, duty: Obligation, level: int) -> datetime | None:
-        """When the step after ``level`` falls due (None after the last)."""
+    def next_at(self, duty: Obligation, level: int, calendar: SchoolCalendar | None = None) -> datetime | None:
+        """When the step after ``level`` falls due (None after the last), on ``calendar`` (the case's
+        unit's; the default calendar when not given)."""
+        calendar = calendar or self.calendar
         if level == 0:
             return duty.due_at
         if level == 1:
-            # A school-day deadline ends at 00:00; count from the deadline's own day, so "1sd after"
-            # is the end of the next school day, not the one after it.
+            # A deadline in open days ends at 00:00; count from the deadline's own day, so "1sd after"
+            # is the end of the next open day, not the one after it.
             base = duty.due_at
-            if self.calendar.local(base).time() == time(0):
+            if calendar.local(base).time() == time(0):
                 base -= timedelta(microseconds=1)
-            return self.calendar.add(base, self.policy.school_owner_after)
+            return calendar.add(base, self.policy.school_owner_after)
         return None
 
     def escalate(self, case: Case, duties: list[Obligation], now: datetime) -> tuple[list[Decision], list[QueuedStep]]:
         """Take every step that is due for these open duties of one case, in order."""
         spec = self.registry.spec(case.workflow, case.workflow_version)
+        calendar = self.policy.calendar_of(case.school)
         decisions: list[Decision] = []
         steps: list[QueuedStep] = []
         for duty in sorted(duties, key=lambda d: (d.next_escalation_at or now, d.id)):
@@ -112,7 +122,8 @@ class Escalator:
                     # The deadline has passed: go straight to level 1, which this loop takes next.
                     current = replace(current, escalation_level=0, next_escalation_at=current.due_at)
                     continue
-                current = replace(current, escalation_level=level, next_escalation_at=self.next_at(current, level))
+                later = self.next_at(current, level, calendar)
+                current = replace(current, escalation_level=level, next_escalation_at=later)
                 decision, step = self._step(spec, case, current, level, now)
                 decisions.append(decision)
                 steps.append(step)

@@ -1,4 +1,4 @@
-"""What the core needs to know of the world outside a case: the schools, their calendars and deadlines.
+"""What the core needs to know of the world outside a case: the units, their calendars and deadlines.
 
 The decider and the escalator get a :class:`Policy`, never the whole configuration. ``config`` builds one
 from ``config.toml``; embedders and tests may build their own.
@@ -10,7 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aktivitetsplikt.engine.core.calendar import Duration, SchoolCalendar
+from aktivitetsplikt.engine.core.pack import Institution
 from aktivitetsplikt.engine.errors import ConfigError
+
+CONFIG_TABLES: Mapping[Institution, str] = {"school": "schools", "kindergarten": "kindergartens"}
+"""The config.toml table each kind of unit is configured under."""
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,8 @@ class Unit:
     school_owner: str
     """The owner (role ``school_owner``): the school owner or the kindergarten owner."""
     deputies: tuple[str, ...] = ()
-    kind: str = "school"
-    """``school`` or ``kindergarten``; a workflow pack says which kind of unit it serves."""
+    kind: Institution = "school"
+    """A workflow pack says which kind of unit it serves (``WorkflowPack.institution``)."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,15 @@ class Policy:
             return self.units[unit_id]
         except KeyError:
             known = ", ".join(sorted(self.units)) or "none"
-            msg = f"Unknown school '{unit_id}'; add [schools.{unit_id}] to config.toml (known: {known})."
+            if any(unit.kind != "school" for unit in self.units.values()):
+                where = " or ".join(f"[{table}.{unit_id}]" for table in CONFIG_TABLES.values())
+                msg = f"Unknown unit '{unit_id}'; add {where} to config.toml (known: {known})."
+            else:
+                msg = f"Unknown school '{unit_id}'; add [schools.{unit_id}] to config.toml (known: {known})."
             raise ConfigError(msg) from None
 
     def calendar_of(self, unit_id: str) -> SchoolCalendar:
-        """The calendar deadlines at this unit are counted on."""
+        """The calendar every deadline, reminder and escalation of a case at this unit is counted on."""
         return self.calendars.get(unit_id, self.calendar)
 
     def deadline(self, workflow: str, name: str) -> Duration:

@@ -196,7 +196,13 @@ class TestHappyPath:
     def test_workflow_commands(self, cli: Cli) -> None:
         """workflow list, show (table, mermaid, json) and schema answer for both workflows."""
         listed = json.loads(cli("workflow", "list", "--json").stdout)
-        assert ["aktivitetsplikt", "skjerpa_aktivitetsplikt"] == [w["id"] for w in listed]
+        expected = [
+            "aktivitetsplikt",
+            "barnehage_aktivitetsplikt",
+            "skjerpa_aktivitetsplikt",
+            "skjerpa_barnehage_aktivitetsplikt",
+        ]
+        assert expected == [w["id"] for w in listed]
         assert "stateDiagram-v2" in cli("workflow", "show", "aktivitetsplikt", "--format", "mermaid").stdout
         assert "Vedta aktivitetsplan" in cli("workflow", "show", "skjerpa_aktivitetsplikt").stdout
         rows = json.loads(cli("workflow", "show", "aktivitetsplikt", "--json").stdout)

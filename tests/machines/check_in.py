@@ -178,7 +178,7 @@ LABELS = Labels(
 )
 PACK = WorkflowPack(
     id=ID,
-    institution="kindergarten",
+    institution="school",  # reported at the test config's schools: a pack serves one kind of unit
     versions=(SPEC,),
     documents=DOCUMENTS,
     labels={"nb": LABELS, "nn": LABELS},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,7 +56,7 @@ class TestDurationParse:
 
     def test_refusal_quotes_the_text(self) -> None:
         """The message names the text and gives examples."""
-        expected = "'3x' is not a duration; write a whole number followed by s, m, h, d, w or sd, like '4h'"
+        expected = "'3x' is not a duration; write a whole number followed by s, m, h, d, w, sd or wd, like '4h'"
         with pytest.raises(ValueError, match=expected):
             Duration.parse("3x")
 
@@ -318,3 +319,48 @@ class TestLocalAndAwareness:
             calendar.local(naive)
         with pytest.raises(ValueError, match="actual must be a timezone-aware"):
             calendar.school_days_late(oslo(2026, 4, 1), naive)
+
+
+class TestWorkingDays:
+    def test_parses_and_round_trips(self) -> None:
+        """'5wd' is five working days, and prints as it was written."""
+        assert (Duration(5, "wd"), "5wd") == (Duration.parse("5wd"), str(Duration.parse("5wd")))
+
+    def test_working_days_have_no_length(self) -> None:
+        """A working-day duration has no fixed length and says so."""
+        with pytest.raises(ValueError, match=r"^5wd is counted in working days and has no fixed length"):
+            Duration.parse("5wd").total_seconds()
+
+    @pytest.mark.parametrize("amount", [0, 1, 2, 5, 10])
+    def test_count_the_same_open_days_as_school_days(self, amount: int) -> None:
+        """On one calendar wd and sd count the same open days, forwards and backwards."""
+        calendar = SchoolCalendar(school_holidays=[AUTUMN_BREAK_2026])
+        start = oslo(2026, 9, 24, 10)
+        forwards = (calendar.add(start, Duration(amount, "sd")), calendar.subtract(start, Duration(amount, "sd")))
+        assert forwards == (
+            calendar.add(start, Duration(amount, "wd")),
+            calendar.subtract(start, Duration(amount, "wd")),
+        )
+
+    def test_skip_the_calendars_closed_days(self) -> None:
+        """A kindergarten closed on Thursday 3 and Friday 4 September: 1wd from Wednesday 2 ends with Monday 7."""
+        calendar = SchoolCalendar(school_holidays=[(date(2026, 9, 3), date(2026, 9, 4))])
+        expected = utc(2026, 9, 7, 22)
+        assert expected == calendar.add(oslo(2026, 9, 2, 10), Duration(1, "wd"))
+
+    def test_a_calendar_with_no_open_day_names_where_it_is_configured(self) -> None:
+        """A closed range of more than a year is refused naming the table it came from."""
+        calendar = SchoolCalendar(
+            school_holidays=[(date(2026, 1, 1), date(2027, 12, 31))],
+            configured_in="the closed days in [kindergartens.solsikken] of config.toml",
+        )
+        expected = r"no open day within 366 days of 2026-09-02; check the closed days in \[kindergartens\.solsikken\]"
+        with pytest.raises(ValueError, match=expected):
+            calendar.add(oslo(2026, 9, 2, 10), Duration(1, "wd"))
+
+    def test_the_json_schema_allows_working_days(self) -> None:
+        """A pydantic model's JSON Schema of a Duration accepts '5wd'."""
+        from pydantic import TypeAdapter
+
+        schema = TypeAdapter(Duration).json_schema()
+        assert re.fullmatch(schema["pattern"], "5wd") is not None

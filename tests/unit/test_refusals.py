@@ -794,7 +794,10 @@ class TestSetup:
 
     def test_report_in_an_unknown_workflow(self, h: Harness) -> None:
         """Only registered workflows open cases."""
-        message = "Unknown workflow 'mobbing'; use one of: aktivitetsplikt, skjerpa_aktivitetsplikt."
+        message = (
+            "Unknown workflow 'mobbing'; use one of: aktivitetsplikt, barnehage_aktivitetsplikt, "
+            "skjerpa_aktivitetsplikt, skjerpa_barnehage_aktivitetsplikt."
+        )
         with h.refused(WorkflowDefinitionError, message):
             h.report(report_doc(), workflow="mobbing")
 

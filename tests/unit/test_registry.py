@@ -338,7 +338,10 @@ class TestRegisterData:
 
     def test_unknown_workflow_version(self) -> None:
         """Asking for a version that is not registered names the workflows that are."""
-        message = "Unknown workflow 'aktivitetsplikt 1999-08'; use one of: aktivitetsplikt, skjerpa_aktivitetsplikt."
+        message = (
+            "Unknown workflow 'aktivitetsplikt 1999-08'; use one of: aktivitetsplikt, barnehage_aktivitetsplikt, "
+            "skjerpa_aktivitetsplikt, skjerpa_barnehage_aktivitetsplikt."
+        )
         with pytest.raises(WorkflowDefinitionError, match=f"^{re.escape(message)}$"):
             builtin_registry().machine("aktivitetsplikt", "1999-08")
 

@@ -12,8 +12,9 @@ import pytest
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.config.settings import CalendarSettings, Settings, load_settings
 from aktivitetsplikt.engine.core.calendar import Duration
-from aktivitetsplikt.engine.core.policy import Policy
+from aktivitetsplikt.engine.core.policy import Policy, Unit
 from aktivitetsplikt.engine.errors import ConfigError
+from tests.units_support import KINDERGARTEN
 
 REPO_CONFIG = Path(__file__).parents[2] / "config.toml"
 
@@ -35,6 +36,27 @@ SPEC_DEADLINES = {
         "max_evaluation_interval": "4w",
     },
 }
+
+KINDERGARTEN_DEADLINES = {
+    "barnehage_aktivitetsplikt": {
+        "notify_director": "1wd",
+        "notify_owner": "1wd",
+        "start_investigation": "2wd",
+        "conclude_investigation": "10wd",
+        "adopt_plan": "5wd",
+        "max_evaluation_interval": "6w",
+    },
+    "skjerpa_barnehage_aktivitetsplikt": {
+        "notify_director": "4h",
+        "notify_owner": "4h",
+        "start_investigation": "1wd",
+        "conclude_investigation": "5wd",
+        "adopt_plan": "2wd",
+        "max_evaluation_interval": "4w",
+    },
+}
+"""The kindergarten packs' defaults: the schools' in working days (barnehageloven §§ 42 and 43)."""
+BUILTIN_DEADLINES = SPEC_DEADLINES | KINDERGARTEN_DEADLINES
 
 SCHOOL = """
 [schools.hellerud]
@@ -71,8 +93,8 @@ def policy(settings: Settings) -> Policy:
 
 class TestDefaults:
     def test_deadlines_are_those_of_spec_section_4(self) -> None:
-        """Without a file the deadlines of both workflows are the spec's (their packs' defaults)."""
-        expected = SPEC_DEADLINES
+        """Without a file the deadlines of every workflow are its pack's defaults (the spec's for schools)."""
+        expected = BUILTIN_DEADLINES
         assert expected == as_text(policy(load_settings()).deadlines)
 
     def test_other_defaults_are_those_of_spec_section_10(self) -> None:
@@ -103,6 +125,7 @@ class TestDefaults:
             "links": {"case_url": "https://skole.example/saker/{id}"},
             "calendar": {"timezone": "Europe/Oslo", "school_holidays": []},
             "schools": {},
+            "kindergartens": {},
             "escalation": {"remind_before": "1sd", "school_owner_after": "1sd"},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
@@ -117,8 +140,8 @@ class TestDefaults:
         assert expected == policy(load_settings()).deadline("skjerpa_aktivitetsplikt", "notify_principal")
 
     def test_default_deadlines_constant_matches_the_spec(self) -> None:
-        """The built-in packs' default deadlines are the table of spec section 4."""
-        expected = SPEC_DEADLINES
+        """The built-in packs' default deadlines are the table of spec section 4 (and the kindergartens')."""
+        expected = BUILTIN_DEADLINES
         assert expected == as_text({pack.id: pack.deadlines for pack in builtin_registry().packs()})
 
 
@@ -131,8 +154,8 @@ class TestRepoConfig:
         assert expected == (school.name, school.code, school.principal, settings.config_path)
 
     def test_writes_out_the_spec_deadlines(self) -> None:
-        """The repo's config.toml keeps the deadlines of spec section 4."""
-        expected = SPEC_DEADLINES
+        """The repo's config.toml keeps the deadlines of spec section 4 (and the kindergartens')."""
+        expected = BUILTIN_DEADLINES
         assert expected == as_text(load_settings(REPO_CONFIG).deadlines)
 
     def test_school_holidays_reach_the_calendar(self) -> None:
@@ -160,7 +183,7 @@ class TestPartialOverride:
         """[deadlines.skjerpa_aktivitetsplikt] adopt_plan = "3sd" changes only that key of that workflow."""
         path = write_config(tmp_path, '[deadlines.skjerpa_aktivitetsplikt]\nadopt_plan = "3sd"\n')
         expected = {
-            **SPEC_DEADLINES,
+            **BUILTIN_DEADLINES,
             "skjerpa_aktivitetsplikt": {**SPEC_DEADLINES["skjerpa_aktivitetsplikt"]},
         }
         expected["skjerpa_aktivitetsplikt"]["adopt_plan"] = "3sd"
@@ -371,3 +394,107 @@ class TestSchoolCalendar:
         settings = Settings()
         with pytest.raises(ValueError, match="frozen"):
             settings.calendar = settings.calendar
+
+
+AUTUMN_BREAK = '[[calendar.school_holidays]]\nname = "Høstferie"\nstart = 2026-09-28\nend = 2026-10-02\n'
+
+
+class TestKindergartens:
+    def test_a_kindergarten_becomes_a_unit_of_its_kind(self, tmp_path: Path) -> None:
+        """[kindergartens.<id>] becomes a kindergarten unit led by its director and owned by its owner."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))
+        expected = Unit(
+            id="solsikken",
+            name="Solsikken barnehage",
+            code="SOL",
+            principal="styrer@solsikken.example",
+            school_owner="eier@kommune.example",
+            deputies=("assisterende@solsikken.example",),
+            kind="kindergarten",
+        )
+        assert expected == policy(settings).unit("solsikken")
+
+    def test_schools_stay_schools(self, tmp_path: Path) -> None:
+        """A [schools.<id>] table beside a kindergarten keeps its kind and its head."""
+        unit = policy(load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))).unit("hellerud")
+        assert ("school", "rektor@hellerud.example") == (unit.kind, unit.principal)
+
+    def test_unit_finds_both_kinds(self, tmp_path: Path) -> None:
+        """settings.unit() finds a school and a kindergarten, each with its staff table."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))
+        kindergarten = settings.unit("solsikken")
+        expected = ("Hellerud videregående skole", "styrer@solsikken.example", "pedagog03@solsikken.example")
+        assert expected == (settings.unit("hellerud").name, kindergarten.head, kindergarten.staff["b-03"])
+
+    def test_unknown_unit(self, tmp_path: Path) -> None:
+        """settings.unit() of an unconfigured unit names both tables and the known units."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN))
+        expected = (
+            r"^Unknown school or kindergarten 'x'; add \[schools\.x\] or \[kindergartens\.x\] to config\.toml "
+            r"\(known: hellerud, solsikken\)\.$"
+        )
+        with pytest.raises(ConfigError, match=expected):
+            settings.unit("x")
+
+    def test_closed_days_make_the_kindergartens_calendar(self, tmp_path: Path) -> None:
+        """The kindergarten is closed on its planning day and open in the schools' autumn break."""
+        calendar = policy(load_settings(write_config(tmp_path, KINDERGARTEN + AUTUMN_BREAK))).calendar_of("solsikken")
+        expected = (False, True)
+        assert expected == (calendar.is_school_day(date(2026, 9, 8)), calendar.is_school_day(date(2026, 9, 28)))
+
+    def test_a_school_keeps_the_school_calendar(self, tmp_path: Path) -> None:
+        """A school counts on [calendar]: closed in the autumn break, open on the kindergarten's planning day."""
+        settings = load_settings(write_config(tmp_path, SCHOOL + KINDERGARTEN + AUTUMN_BREAK))
+        calendar = policy(settings).calendar_of("hellerud")
+        expected = (True, False, True)
+        assert expected == (
+            calendar is settings.school_calendar(),
+            calendar.is_school_day(date(2026, 9, 28)),
+            calendar.is_school_day(date(2026, 9, 8)),
+        )
+
+    def test_working_day_deadlines_are_accepted(self, tmp_path: Path) -> None:
+        """A deadline may be written in working days."""
+        settings = load_settings(write_config(tmp_path, '[deadlines.aktivitetsplikt]\nadopt_plan = "5wd"\n'))
+        expected = Duration(5, "wd")
+        assert expected == policy(settings).deadline("aktivitetsplikt", "adopt_plan")
+
+    def test_a_director_is_required(self, tmp_path: Path) -> None:
+        """A kindergarten without a director is refused naming the key."""
+        path = write_config(tmp_path, KINDERGARTEN.replace('director = "styrer@solsikken.example"\n', ""))
+        with pytest.raises(ConfigError, match=r"- \[kindergartens\.solsikken\] director is missing; add it"):
+            load_settings(path)
+
+    def test_closed_days_ending_before_they_start(self, tmp_path: Path) -> None:
+        """A reversed closed period is named by its entry."""
+        path = write_config(tmp_path, KINDERGARTEN.replace("end = 2026-09-04", "end = 2026-09-02"))
+        expected = (
+            r"- \[\[kindergartens\.solsikken\.closed_days\]\] #1: the closed period 'Planleggingsdager' ends "
+            r"\(2026-09-02\) before it starts \(2026-09-03\); fix the dates"
+        )
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
+    def test_an_id_used_by_a_school_and_a_kindergarten(self, tmp_path: Path) -> None:
+        """An id names one unit: the kindergarten that reuses a school's id is named."""
+        path = write_config(tmp_path, SCHOOL + KINDERGARTEN.replace("solsikken", "hellerud"))
+        expected = (
+            r"- \[kindergartens\.hellerud\] has the id of \[schools\.hellerud\]; "
+            r"give each school and kindergarten its own id$"
+        )
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
+    def test_a_code_used_by_a_school_and_a_kindergarten(self, tmp_path: Path) -> None:
+        """A case-number code names one unit: the kindergarten that reuses a school's code is named."""
+        path = write_config(tmp_path, SCHOOL + KINDERGARTEN.replace('"SOL"', '"HEL"'))
+        expected = r"- \[kindergartens\.solsikken\] code: 'HEL' is already the code of \[schools\.hellerud\]"
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
+    def test_the_environment_reaches_a_kindergarten(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """AKTIVITETSPLIKT_KINDERGARTENS__<ID>__DIRECTOR overrides the file."""
+        monkeypatch.setenv("AKTIVITETSPLIKT_KINDERGARTENS__SOLSIKKEN__DIRECTOR", "ny-styrer@solsikken.example")
+        settings = load_settings(write_config(tmp_path, KINDERGARTEN))
+        expected = "ny-styrer@solsikken.example"
+        assert expected == settings.unit("solsikken").head
