@@ -149,6 +149,7 @@ class Renderer:
             "told": [roles[r] for r in others],
             "roles": roles,
             "unit": words.unit if words is not None else "enhet",
+            "about_whom": words.pupil if words is not None else "den saken gjelder",  # a word, never the ref
             "link": self.link(str(_field(message, "case_id"))),
         }
 

@@ -184,7 +184,7 @@ def _print_audit(engine: Engine, report: AuditReport) -> None:
     from rich.table import Table
 
     console = _console()
-    where = f", {engine.settings.schools[report.school].name}" if report.school in engine.settings.schools else ""
+    where = f", {engine.settings.units()[report.school].name}" if report.school in engine.settings.units() else ""
     title = f"Internrevisjon skoleåret {report.school_year}{where}"
     if not report.cases:
         console.print(f"{title}: ingen saker.")

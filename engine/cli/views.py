@@ -47,7 +47,7 @@ def print_case(engine: Engine, case: Case, header: str | None = None) -> None:
     facts = Table(show_header=False, box=None, pad_edge=False)
     facts.add_column(style="bold")
     facts.add_column()
-    school = engine.settings.schools.get(case.school)
+    school = engine.settings.units().get(case.school)
     for label, value in (
         ("Sak", f"{case.number}  ({case.id})"),
         ("Arbeidsflyt", f"{spec.label}, versjon {case.workflow_version}"),
@@ -210,7 +210,7 @@ def print_cases(engine: Engine, cases: list[Case], *, limit: int, stuck: bool = 
         spec = engine.registry.spec(case.workflow, case.workflow_version)
         words = _words(engine, case)
         duty = _next_duty(engine, case)
-        school = engine.settings.schools.get(case.school)
+        school = engine.settings.units().get(case.school)
         if duty is None:
             duty_label, due, late, level = "-", "-", "", "-"
         else:

@@ -204,7 +204,7 @@ def meeting_agenda(engine: Engine, school: str | None = None, *, days: int = DEF
     until = now + timedelta(days=days)
     with engine.uow() as uow:
         cases = uow.reports.agenda_cases(school, until, open_states=open_states(engine.registry))
-    configured = {k: s.name for k, s in engine.settings.schools.items() if school is None or k == school}
+    configured = {k: s.name for k, s in engine.settings.units().items() if school is None or k == school}
     if school is not None:
         configured.setdefault(school, school)
     registry, calendar_of = engine.registry, engine.decider.policy.calendar_of

@@ -117,5 +117,5 @@ def audit_school_year(
             audits.append(audit)
             if on_case is not None:
                 on_case(audit)
-    names = {school_id: s.name for school_id, s in engine.settings.schools.items()}
+    names = {school_id: s.name for school_id, s in engine.settings.units().items()}
     return AuditReport(school_year, school, generated_at, audits, summarize(audits, names))
