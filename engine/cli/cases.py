@@ -33,13 +33,16 @@ def db_upgrade(as_json: JsonOption = False) -> None:
     settings = _settings(as_json)
 
     def work() -> None:
+        from aktivitetsplikt.engine.core.redact import redact_url
+
         before, after = upgrade_database(settings)
+        database = redact_url(settings.database.url)  # say which database it touched, without its password
         if as_json:
-            _print_json({"before": before, "after": after})
+            _print_json({"database": database, "before": before, "after": after})
         elif before == after:
-            typer.echo(f"Databasen er allerede oppdatert (revisjon {after}).")
+            typer.echo(f"Databasen {database} er allerede oppdatert (revisjon {after}).")
         else:
-            typer.echo(f"Databasen er oppdatert fra {before or 'tom'} til revisjon {after}.")
+            typer.echo(f"Databasen {database} er oppdatert fra {before or 'tom'} til revisjon {after}.")
 
     _run(as_json, work)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -90,9 +91,13 @@ class LinkSettings(_Section):
     @field_validator("case_url")
     @classmethod
     def _has_id(cls, value: str) -> str:
-        if "{id}" not in value:
-            msg = "expected a URL containing {id}, like 'https://skole.example/saker/{id}'"
-            raise ValueError(msg)
+        expected = "expected a URL containing {id} (https://, no other braces), like 'https://skole.example/saker/{id}'"
+        if "{id}" not in value or urlsplit(value).scheme.lower() not in ("https", "http"):
+            raise ValueError(expected)
+        try:
+            value.format(id="x")  # '{0}' or '{name}' would fail at every message instead of here
+        except (IndexError, KeyError, ValueError):
+            raise ValueError(expected) from None
         return value
 
 

@@ -8,11 +8,13 @@ The tables are modelled in ``sections.py``; reading the file and explaining its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+import structlog
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -49,6 +51,8 @@ from aktivitetsplikt.engine.core.calendar import Duration, SchoolCalendar
 from aktivitetsplikt.engine.core.pack import WorkflowPack
 from aktivitetsplikt.engine.core.policy import Policy
 from aktivitetsplikt.engine.errors import ConfigError
+
+log = structlog.get_logger(__name__)
 
 __all__ = [
     "CONFIG_ENV",
@@ -240,4 +244,36 @@ def load_settings(path: str | Path | None = None) -> Settings:
         msg = f"An {ENV_PREFIX}* environment variable cannot be read ({exc}); fix or unset it."
         raise ConfigError(msg) from exc
     settings._config_path = file  # set once here, read through Settings.config_path
+    for name in unknown_environment(os.environ):
+        # A misspelt override is silently ignored by pydantic-settings; say so instead.
+        log.warning("unknown_environment_variable", name=name, hint="check the spelling of the section and key")
     return settings
+
+
+KNOWN_ELSEWHERE = frozenset({"CONFIG", "TEST_PG_URL", "BENCH_PG_URL"})
+"""AKTIVITETSPLIKT_* variables read outside the settings: the config path, the tests' and bench's database."""
+
+
+def unknown_environment(environ: Mapping[str, str]) -> list[str]:
+    """The ``AKTIVITETSPLIKT_*`` variables that name no section or key of the settings."""
+    unknown = []
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        parts = name.upper().removeprefix(ENV_PREFIX).lower().split("__")
+        if parts[0].upper() in KNOWN_ELSEWHERE:
+            continue
+        if not _known_path(Settings, parts):
+            unknown.append(name)
+    return unknown
+
+
+def _known_path(model: type[BaseModel], parts: list[str]) -> bool:
+    field = model.model_fields.get(parts[0])
+    if field is None:
+        return False
+    rest = parts[1:]
+    annotation = field.annotation
+    if not rest or not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return True  # a leaf, or a table of free keys (schools, deadlines, ...)
+    return _known_path(annotation, rest)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 import structlog
 
-from aktivitetsplikt.engine import Actor, AktivitetspliktError, DocumentationMissing, Engine, FixedClock, Settings
+from aktivitetsplikt.engine import (
+    Actor,
+    AktivitetspliktError,
+    DocumentationMissing,
+    Engine,
+    FixedClock,
+    Settings,
+    load_settings,
+)
 from aktivitetsplikt.engine.cli.logs import add_log_level
+from aktivitetsplikt.engine.config.settings import unknown_environment
 from aktivitetsplikt.engine.core.redact import redact_text, redact_url
-from aktivitetsplikt.engine.errors import InvalidInput
+from aktivitetsplikt.engine.errors import ConfigError, InvalidInput
 from tests.conftest import PRINCIPAL, TEACHER, drive_to, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 
@@ -120,3 +131,37 @@ class TestBackoff:
         from aktivitetsplikt.engine.app.dispatch import backoff
 
         assert timedelta(seconds=30) <= backoff(attempts) <= timedelta(hours=1)
+
+
+class TestConfiguration:
+    @pytest.mark.parametrize(
+        "url", ["https://skole.example/saker/{0}/{id}", "javascript:alert(1)//{id}", "https://x/{id}/{name}"]
+    )
+    def test_a_case_url_that_cannot_be_a_link_is_refused_at_load(self, tmp_path: Path, url: str) -> None:
+        """'{0}', another brace name or a javascript: URL is a ConfigError at start, not an IndexError per message."""
+        path = tmp_path / "config.toml"
+        path.write_text(f'[links]\ncase_url = "{url}"\n', encoding="utf-8")
+        with pytest.raises(
+            ConfigError, match=r"\[links\] case_url: expected a URL containing \{id\} \(https://, no other braces\)"
+        ):
+            load_settings(path)
+
+    def test_a_misspelt_environment_variable_is_named(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A misspelt section (AKTIVITETSPLIKT_DATABSE__URL) is named; a misspelt key of a known section is
+        already refused by the settings themselves."""
+        for name in list(os.environ):
+            if name.startswith("AKTIVITETSPLIKT_"):
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("AKTIVITETSPLIKT_DATABSE__URL", "sqlite:///x.db")
+        monkeypatch.setenv("AKTIVITETSPLIKT_DAEMON__SWEEP_EVRY", "30s")
+        monkeypatch.setenv("AKTIVITETSPLIKT_DAEMON__SWEEP_EVERY", "30s")
+        monkeypatch.setenv("AKTIVITETSPLIKT_SCHOOLS__X__NAME", "X")
+        monkeypatch.setenv("AKTIVITETSPLIKT_CONFIG", "")
+        expected = ["AKTIVITETSPLIKT_DAEMON__SWEEP_EVRY", "AKTIVITETSPLIKT_DATABSE__URL"]
+        assert expected == unknown_environment(os.environ)
+        monkeypatch.delenv("AKTIVITETSPLIKT_SCHOOLS__X__NAME")  # a half-configured school would not load
+        monkeypatch.delenv("AKTIVITETSPLIKT_DAEMON__SWEEP_EVRY")  # refused as an unknown key, see above
+        with structlog.testing.capture_logs() as logs:
+            load_settings(None)
+        warned = [entry["name"] for entry in logs if entry["event"] == "unknown_environment_variable"]
+        assert ["AKTIVITETSPLIKT_DATABSE__URL"] == warned
