@@ -36,10 +36,16 @@ def workflow_list(as_json: JsonOption = False) -> None:
     views.print_workflows(specs)
 
 
+VersionOption = Annotated[
+    str | None, typer.Option("--version", help="A version of the workflow (default: the newest).")
+]
+
+
 @workflow_app.command("show")
 def workflow_show(
     workflow: Annotated[str, typer.Argument(help="The workflow id.")],
     fmt: Annotated[str, typer.Option("--format", help="table or mermaid.")] = "table",
+    version: VersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show a workflow as a table of its steps or as a Mermaid state diagram."""
@@ -49,7 +55,7 @@ def workflow_show(
         _fail(f"--format must be 'table' or 'mermaid', not '{fmt}'.", EXIT_USAGE, as_json=as_json)
 
     def work() -> None:
-        spec = _registry().spec(workflow)
+        spec = _registry().spec(workflow, version)
         if fmt == "mermaid":
             typer.echo(diagram.mermaid(spec), nl=False)
         elif as_json:
@@ -63,10 +69,12 @@ def workflow_show(
 
 
 @workflow_app.command("schema")
-def workflow_schema(workflow: Annotated[str, typer.Argument(help="The workflow id.")]) -> None:
+def workflow_schema(
+    workflow: Annotated[str, typer.Argument(help="The workflow id.")], version: VersionOption = None
+) -> None:
     """Print the JSON Schema of every trigger's documentation."""
 
     def work() -> None:
-        _print_json(_registry().json_schema(workflow))
+        _print_json(_registry().json_schema(workflow, version))
 
     _run(True, work)

@@ -65,20 +65,21 @@ def plan_of(spec: WorkflowSpec, pack: WorkflowPack) -> AuditPlan:
     known = _PLANS.get(key)
     if known is not None and known[0] is spec and known[1] is pack:
         return known[2]
-    notice = pack.audit.owner_notice
+    profile = pack.audit_for(spec.version)
+    notice = profile.owner_notice
     creating = spec.creating_transition
     creates = {c.kind for o in creating.outcomes for c in o.create}
     reopening = frozenset(t.trigger for t in spec.transitions if t.reopens)
     plan = AuditPlan(
         spec=spec,
-        profile=pack.audit,
+        profile=profile,
         words=pack.label("nb"),
         finals=frozenset(s.id for s in spec.states if s.final),
         creating=creating.trigger,
         reopening=reopening,
         opening=reopening | {creating.trigger},
         always_notify=notice is not None and notice.duty in creates,
-        voice={v.trigger: v for v in reversed(pack.audit.voice)},  # the first one named for a step wins
+        voice={v.trigger: v for v in reversed(profile.voice)},  # the first one named for a step wins
     )
     _PLANS[key] = (spec, pack, plan)
     return plan
