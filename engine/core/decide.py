@@ -186,8 +186,6 @@ class Decider:
         )
         model = self.registry.document_model(spec, transition.trigger)
         document = validate_document(model, transition.trigger, raw, context)
-        if transition.identify:
-            document = identify(transition, document, case.last_seq + 1)
         ran = self.registry.machine(spec.id, spec.version).run(
             case.state, transition.trigger, document, case.attributes
         )
@@ -209,6 +207,8 @@ class Decider:
         )
         for rule in transition.rules:
             self.registry.rule(spec, rule)(rule_context)
+        if transition.identify:  # after the rules, which see which items came without an id
+            document = identify(transition, document, case.last_seq + 1)
         return self._apply(spec, case, transition, outcome, dest, document, actor, now)
 
     # --- effects -----------------------------------------------------------------------------------

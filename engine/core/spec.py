@@ -13,8 +13,9 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Role = Literal["staff", "case_handler", "principal", "deputy", "school_owner", "system"]
-#: What a transition may require of its actor. ``staff+`` is any employee, whatever their role.
-RoleRequirement = Literal["staff+", "principal", "case_handler"]
+#: What a transition may require of its actor. ``staff+`` is any employee, whatever their role;
+#: ``school_owner`` only the owner of the case's unit, even where the owner does not act as the head.
+RoleRequirement = Literal["staff+", "principal", "case_handler", "school_owner"]
 #: Who a duty or a message is for; resolved to addresses by the Directory port.
 RecipientRole = Literal["reporter", "principal", "responsible", "school_owner"]
 RECIPIENT_ROLES: tuple[str, ...] = get_args(RecipientRole)

@@ -28,6 +28,7 @@ from aktivitetsplikt.engine.app.directory import ConfigDirectory
 from aktivitetsplikt.engine.core.pack import Edition
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.reports.audit.review import plan_of
+from tests.conftest import unpinned
 from tests.fakes import InMemoryCaseRepository, InMemoryUnitOfWorkFactory
 from tests.machines.errand import ERRAND_PACK, NEW, OLD
 
@@ -70,7 +71,7 @@ class Errands:
 
 @pytest.fixture
 def errands(settings: Settings, clock: FixedClock) -> Errands:
-    return Errands(settings, clock)
+    return Errands(unpinned(settings), clock)
 
 
 def refused(errands: Errands, case_id: str, trigger: str, document: dict[str, Any], problem: FieldProblem) -> None:
@@ -223,7 +224,7 @@ class TestVersions:
 
     def test_a_configured_version_is_where_new_cases_start(self, settings: Settings, clock: FixedClock) -> None:
         """[versions] pins the version new cases start on; such a case is offered none of the newer steps."""
-        pinned = Errands(settings.model_copy(update={"versions": {"oppdrag": "2030-06"}}), clock)
+        pinned = Errands(unpinned(settings).model_copy(update={"versions": {"oppdrag": "2030-06"}}), clock)
         case = pinned.engine.get(pinned.open())
         assert ("2030-06", False) == (
             case.workflow_version,
@@ -232,9 +233,9 @@ class TestVersions:
 
     def test_a_case_keeps_its_version_after_the_upgrade(self, settings: Settings, clock: FixedClock) -> None:
         """A case opened on the old version runs on it in an engine whose new cases start on the newest."""
-        pinned = Errands(settings.model_copy(update={"versions": {"oppdrag": "2030-06"}}), clock)
+        pinned = Errands(unpinned(settings).model_copy(update={"versions": {"oppdrag": "2030-06"}}), clock)
         case_id = pinned.checked()
-        upgraded = Errands(settings, clock)
+        upgraded = Errands(unpinned(settings), clock)
         upgraded.factory = pinned.factory
         upgraded.engine.uow = pinned.factory
         upgraded.fire(case_id, "finish", {"summary": "Ferdig."})
@@ -255,7 +256,7 @@ class TestVersions:
     def test_a_configured_version_must_exist(self, settings: Settings, versions: dict[str, str], message: str) -> None:
         """A pin for an unknown workflow or version is a configuration error naming the known ones."""
         with pytest.raises(ConfigError, match=f"^{re.escape(message)}$"):
-            settings.model_copy(update={"versions": versions}).policy([ERRAND_PACK])
+            unpinned(settings).model_copy(update={"versions": versions}).policy([ERRAND_PACK])
 
 
 class TestEditions:
