@@ -18,6 +18,7 @@ import pytest
 
 from aktivitetsplikt.engine import Actor, Case, Engine, FixedClock, Settings
 from aktivitetsplikt.engine.app.directory import ConfigDirectory
+from aktivitetsplikt.engine.bootstrap import builtin_registry
 from tests.conftest import HANDLER, PRINCIPAL, TEACHER, plan_doc, pupil_heard, report_doc, unpinned
 from tests.fakes import InMemoryUnitOfWorkFactory
 
@@ -72,6 +73,20 @@ def closing(at: str = "2026-09-16T09:30", **overrides: Any) -> dict[str, Any]:
     return doc
 
 
+DECISION = {
+    "received_at": "2026-09-16T09:00",
+    "reference": "SF 2026/123",
+    "decided_at": "2026-09-15T12:00",
+    "breach_found": True,
+    "measures": [
+        {"description": "Sett inn tiltak i friminuttene", "due_at": "2026-10-09T12:00"},
+        {"id": "rutine", "description": "Lag rutine for varsling", "due_at": "2026-11-02T12:00"},
+    ],
+}
+ENFORCEMENT = {"received_at": "2026-09-16T09:00", "reference": "SF 2026/123", "response_due_at": "2026-09-23T12:00"}
+"""Statsforvaltaren's decision and its enforcement case, received during the first evaluation."""
+
+
 FIRST_MEASURE = "m-6-1"
 """The id the engine gives the plan's one measure: the plan is the case's sixth event."""
 PATH = ("reported", "principal_notified", "investigating", "planning", "measures_active", "evaluated", "closed")
@@ -80,23 +95,25 @@ PATH = ("reported", "principal_notified", "investigating", "planning", "measures
 class Law2026:
     """An engine on an in-memory store whose new cases start on 2026-12, with the refusal check."""
 
-    def __init__(self, settings: Settings, clock: FixedClock, factory: InMemoryUnitOfWorkFactory | None = None) -> None:
+    def __init__(self, engine: Engine, clock: FixedClock, factory: InMemoryUnitOfWorkFactory | None = None) -> None:
+        self.engine = engine
         self.clock = clock
-        self.settings = settings
         self.factory = factory or InMemoryUnitOfWorkFactory()
-        from aktivitetsplikt.engine.bootstrap import builtin_registry
-
-        self.engine = Engine(
-            settings=settings,
-            registry=builtin_registry(),
-            uow=self.factory,
-            clock=clock,
-            directory=ConfigDirectory(settings),
-        )
+        """The in-memory store (only for an engine built by :meth:`of`)."""
 
     @classmethod
     def of(cls, settings: Settings, clock: FixedClock) -> Law2026:
-        return cls(unpinned(settings), clock)
+        """On an in-memory store, with new cases on each workflow's newest version."""
+        settings = unpinned(settings)
+        factory = InMemoryUnitOfWorkFactory()
+        engine = Engine(
+            settings=settings,
+            registry=builtin_registry(),
+            uow=factory,
+            clock=clock,
+            directory=ConfigDirectory(settings),
+        )
+        return cls(engine, clock, factory)
 
     def get(self, case_id: str) -> Case:
         return self.engine.get(case_id)

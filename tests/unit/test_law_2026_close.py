@@ -14,7 +14,7 @@ import pytest
 from aktivitetsplikt.engine import DocumentationMissing, FixedClock, Settings, TransitionNotAllowed
 from tests.conftest import HANDLER, PRINCIPAL, drive_to, pupil_heard
 from tests.fakes import make_engine
-from tests.law2026 import Law2026, closing, documentation, evaluation, not_now, plan
+from tests.law2026 import DECISION, ENFORCEMENT, Law2026, closing, documentation, evaluation, not_now, plan
 
 
 @pytest.fixture
@@ -129,19 +129,6 @@ class TestPupilLeftSchool:
         problem = "must be true when the new school was told; the case is confidential without the guardians' consent"
         with law.refused(DocumentationMissing, documentation("close", ("left_school.guardians_consented", problem))):
             law.fire(case_id, "close", left_school(guardians_consented=False))
-
-
-DECISION = {
-    "received_at": "2026-09-16T09:00",
-    "reference": "SF 2026/123",
-    "decided_at": "2026-09-15T12:00",
-    "breach_found": True,
-    "measures": [
-        {"description": "Sett inn tiltak i friminuttene", "due_at": "2026-10-09T12:00"},
-        {"id": "rutine", "description": "Lag rutine for varsling", "due_at": "2026-11-02T12:00"},
-    ],
-}
-ENFORCEMENT = {"received_at": "2026-09-16T09:00", "reference": "SF 2026/123", "response_due_at": "2026-09-23T12:00"}
 
 
 class TestStatsforvaltarensDecision:
