@@ -32,46 +32,45 @@ def _latest(events: Iterable[Event], triggers: Sequence[str]) -> Event | None:
     return next((e for e in reversed(list(events)) if e.trigger in triggers), None)
 
 
-def _voice_not_before(ctx: RuleContext, earliest: datetime, since: str) -> None:
-    """§§ 10-1 and 12-4: the pupil's voice counts only when heard at or after ``earliest``."""
-    heard = lookup(ctx.document, "pupil_heard.at")
-    if isinstance(heard, datetime) and heard < earliest:
-        shown = ctx.calendar.local(earliest).isoformat(timespec="minutes")
-        problem = f"lies before {since}; hear the pupil again: the earliest time allowed is {shown}"
-        raise field_problem(ctx, "pupil_heard.at", problem)
-
-
-@needs_log
-def voice_of_this_cycle(ctx: RuleContext) -> None:
-    """Rule 1: the investigation hears the pupil at or after the report (or reopening) it answers."""
-    opening = next((e for e in ctx.cycle() if e.seq == ctx.cycle_seq), ctx.log[0])
-    _voice_not_before(ctx, opening.occurred_at, f"the {opening.trigger} this investigation answers")
-
-
-@needs_log
-def voice_since_plan_or_evaluation(ctx: RuleContext) -> None:
-    """Rule 1: an evaluation hears the pupil at or after the latest plan, revision or evaluation."""
-    latest = _latest(ctx.cycle(), (*PLANS, "evaluate"))
-    if latest is not None:
-        _voice_not_before(ctx, latest.occurred_at, f"the latest {STEP_NAMES[latest.trigger]}")
-
-
-@needs_log
-def voice_since_evaluation_and_unsafe(ctx: RuleContext) -> None:
-    """Rule 1: closing hears the pupil at or after the latest evaluation, and never before the latest time
-    the pupil said they did not feel safe."""
-    cycle = ctx.cycle()
-    latest = _latest(cycle, ("evaluate",))
-    if latest is not None:
-        _voice_not_before(ctx, latest.occurred_at, "the latest evaluation")
+def voice_bounds(trigger: str, before: Sequence[Event]) -> list[tuple[datetime, str]]:
+    """Rule 1: the instants the pupil's voice in a ``trigger`` step may not lie before, each with what it
+    follows, given the cycle's events before the step (the report or reopening first)."""
+    if trigger == "conclude_investigation" and before:
+        return [(before[0].occurred_at, f"the {before[0].trigger} this investigation answers")]
+    if trigger == "evaluate":
+        latest = _latest(before, (*PLANS, "evaluate"))
+        return [] if latest is None else [(latest.occurred_at, f"the latest {STEP_NAMES[latest.trigger]}")]
+    if trigger != "close":
+        return []
+    bounds: list[tuple[datetime, str]] = []
+    evaluation = _latest(before, ("evaluate",))
+    if evaluation is not None:
+        bounds.append((evaluation.occurred_at, "the latest evaluation"))
     unsafe = [
         at
-        for e in cycle
+        for e in before
         if isinstance(heard := e.document.get("pupil_heard"), dict) and heard.get("feels_safe") is False
         if (at := _instant(heard.get("at"))) is not None
     ]
     if unsafe:
-        _voice_not_before(ctx, max(unsafe), "the latest time the pupil said they did not feel safe")
+        bounds.append((max(unsafe), "the latest time the pupil said they did not feel safe"))
+    return bounds
+
+
+@needs_log
+def voice_of_this_moment(ctx: RuleContext) -> None:
+    """Rule 1 (§§ 10-1 and 12-4): the pupil's voice is of this cycle and this moment. The investigation
+    hears the pupil at or after the report (or reopening) it answers; an evaluation at or after the latest
+    plan, revision or evaluation; closing at or after the latest evaluation, and never before the latest
+    time the pupil said they did not feel safe. The refusal names the earliest time allowed."""
+    heard = lookup(ctx.document, "pupil_heard.at")
+    if not isinstance(heard, datetime):
+        return
+    for earliest, since in voice_bounds(ctx.trigger, ctx.cycle()):
+        if heard < earliest:
+            shown = ctx.calendar.local(earliest).isoformat(timespec="minutes")
+            problem = f"lies before {since}; hear the pupil again: the earliest time allowed is {shown}"
+            raise field_problem(ctx, "pupil_heard.at", problem)
 
 
 def seriousness_assessed_in_cycle(ctx: RuleContext) -> None:
@@ -190,9 +189,7 @@ def revision_keeps_known_measures(ctx: RuleContext) -> None:
 RULES_2026: dict[str, Rule] = {
     rule.__name__: rule
     for rule in (
-        voice_of_this_cycle,
-        voice_since_plan_or_evaluation,
-        voice_since_evaluation_and_unsafe,
+        voice_of_this_moment,
         seriousness_assessed_in_cycle,
         evaluated_since_plan,
         close_reason_documented,

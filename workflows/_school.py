@@ -11,6 +11,7 @@ from aktivitetsplikt.engine.core.pack import Edition, Labels, Language, Workflow
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _labels as words
 from aktivitetsplikt.workflows import _labels_2026 as added
+from aktivitetsplikt.workflows._audit_hooks import AUDIT_HOOKS
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import RULES
 from aktivitetsplikt.workflows._rules_2026 import RULES_2026
@@ -100,4 +101,5 @@ def school_pack(
         dossier=dossier,
         rules=RULES | RULES_2026,
         editions=editions,
+        audit_hooks=AUDIT_HOOKS,
     )

@@ -108,7 +108,7 @@ def _evaluate(old: WorkflowSpec) -> TransitionSpec:
         old,
         "evaluate",
         document="Evaluate2026",
-        rules=_rules(old, "evaluate", "voice_since_plan_or_evaluation", "every_measure_followed_up"),
+        rules=_rules(old, "evaluate", "voice_of_this_moment", "every_measure_followed_up"),
         outcomes=(revise, plain),
     )
 
@@ -130,7 +130,7 @@ def _revise(old: WorkflowSpec) -> TransitionSpec:
 def _close(old: WorkflowSpec) -> TransitionSpec:
     rules = (
         "close_reason_documented",
-        "voice_since_evaluation_and_unsafe",
+        "voice_of_this_moment",
         "evaluated_since_plan",
         "school_owner_notified_before_close",
         "decision_complied_before_close",
@@ -199,7 +199,7 @@ def _routing_step() -> TransitionSpec:
 
 def edition_2026(old: WorkflowSpec, *, stricter: bool) -> WorkflowSpec:
     """Version 2026-12 of ``old`` (a 2024-08 school workflow); ``stricter`` for § 12-5."""
-    conclude_rules = ("voice_of_this_cycle", "seriousness_assessed_in_cycle", "decision_complied_before_close")
+    conclude_rules = ("voice_of_this_moment", "seriousness_assessed_in_cycle", "decision_complied_before_close")
     transitions = (
         _step(old, "report", document="StaffOffenceReport2026" if stricter else "Report2026"),
         _step(old, "notify_principal"),

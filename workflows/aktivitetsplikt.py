@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from aktivitetsplikt.engine.core.pack import Edition
 from aktivitetsplikt.workflows._audit import SCHOOL_AUDIT
+from aktivitetsplikt.workflows._audit_2026 import SCHOOL_AUDIT_2026
 from aktivitetsplikt.workflows._common import duty_to_act
 from aktivitetsplikt.workflows._dossier import SCHOOL_DOSSIER
 from aktivitetsplikt.workflows._school import SCHOOL, deadlines, school_labels, school_pack
+from aktivitetsplikt.workflows._school_2026 import VERSION as VERSION_2026
 from aktivitetsplikt.workflows._school_2026 import edition_2026
 
 LABELS = school_labels(
@@ -33,5 +36,5 @@ AKTIVITETSPLIKT_PACK = school_pack(
     ),
     SCHOOL_AUDIT,
     SCHOOL_DOSSIER,
-    {},
+    {VERSION_2026: Edition(audit=SCHOOL_AUDIT_2026)},
 )

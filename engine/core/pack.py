@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aktivitetsplikt.engine.core.audit_profile import AuditProfile
+from aktivitetsplikt.engine.core.audit_profile import AuditHook, AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.documents import Document
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
@@ -88,6 +88,8 @@ class WorkflowPack:
     rules: Mapping[str, Rule] = field(default_factory=dict)
     editions: Mapping[str, Edition] = field(default_factory=dict)
     """Version -> what that version audits and shows differently (a case keeps its version's edition)."""
+    audit_hooks: Mapping[str, AuditHook] = field(default_factory=dict)
+    """The pack's own audit checks by name, for what an audit profile cannot declare (``hooks``)."""
 
     @property
     def latest(self) -> WorkflowSpec:

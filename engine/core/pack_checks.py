@@ -114,10 +114,12 @@ def _check_audit(pack: WorkflowPack, spec: WorkflowSpec) -> None:
             _field(pack, spec, "audit.closing_steps", closing.trigger, name)
     for voice in profile.voice:
         path = voice.field if voice.subfield is None else f"{voice.field}.{voice.subfield}"
-        _field(pack, spec, "audit.voice", voice.trigger, path)
+        for name in (path, *voice.when):
+            _field(pack, spec, "audit.voice", voice.trigger, name)
     for recurring in profile.recurring:
         _duty(pack, spec, "audit.recurring", recurring.duty)
         _trigger(pack, spec, "audit.recurring", recurring.trigger)
+    _check_audit_additions(pack, spec)
     notice = profile.owner_notice
     if notice is not None:
         _duty(pack, spec, "audit.owner_notice", notice.duty)
@@ -125,6 +127,24 @@ def _check_audit(pack: WorkflowPack, spec: WorkflowSpec) -> None:
             _field(pack, spec, "audit.owner_notice", trigger, notice.notified_field)
         if notice.serious_trigger is not None:
             _field(pack, spec, "audit.owner_notice", notice.serious_trigger, notice.serious_field or "")
+
+
+def _check_audit_additions(pack: WorkflowPack, spec: WorkflowSpec) -> None:
+    """The demands before a closing, the duties met only by their own steps, and the pack's own checks."""
+    profile = pack.audit_for(spec.version)
+    for demand in profile.before_closing:
+        for trigger in (demand.trigger, demand.closing, *demand.after):
+            _trigger(pack, spec, "audit.before_closing", trigger)
+        for name in demand.when:
+            _field(pack, spec, "audit.before_closing", demand.closing, name)
+    for kind, triggers in profile.own_steps.items():
+        _duty(pack, spec, "audit.own_steps", kind)
+        for trigger in triggers:
+            _trigger(pack, spec, "audit.own_steps", trigger)
+    for name in profile.hooks:
+        if name not in pack.audit_hooks:
+            known = ", ".join(pack.audit_hooks) or "none"
+            raise _fail(pack, spec, f"audit.hooks names '{name}', which the pack's audit_hooks lack (known: {known})")
 
 
 def _check_dossier(pack: WorkflowPack, spec: WorkflowSpec) -> None:

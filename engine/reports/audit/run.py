@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from aktivitetsplikt.engine.core.audit_profile import AuditedCase
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.core.model import Case
 from aktivitetsplikt.engine.core.pack import WorkflowPack
@@ -42,6 +43,9 @@ def audit_case(
     voice = check_voice(r)
     owner = check_owner(r)
     chain = check_chain(r)
+    for name in r.plan.profile.hooks:
+        for found in pack.audit_hooks[name](AuditedCase(case, case.events, calendar)):
+            r.find(found.check, found.code, found.label, **found.detail)
     return CaseAudit(
         case_id=case.id,
         number=case.number,
@@ -60,6 +64,7 @@ def audit_case(
         pupil_heard=voice,
         school_owner=owner,
         chain=chain,
+        closed_apart=r.apart,
     )
 
 
