@@ -7,6 +7,7 @@ from aktivitetsplikt.workflows._audit import SCHOOL_AUDIT
 from aktivitetsplikt.workflows._audit_2026 import SCHOOL_AUDIT_2026
 from aktivitetsplikt.workflows._common import duty_to_act
 from aktivitetsplikt.workflows._dossier import SCHOOL_DOSSIER
+from aktivitetsplikt.workflows._dossier_2026 import SCHOOL_DOSSIER_2026
 from aktivitetsplikt.workflows._school import SCHOOL, deadlines, school_labels, school_pack
 from aktivitetsplikt.workflows._school_2026 import VERSION as VERSION_2026
 from aktivitetsplikt.workflows._school_2026 import edition_2026
@@ -36,5 +37,5 @@ AKTIVITETSPLIKT_PACK = school_pack(
     ),
     SCHOOL_AUDIT,
     SCHOOL_DOSSIER,
-    {VERSION_2026: Edition(audit=SCHOOL_AUDIT_2026)},
+    {VERSION_2026: Edition(audit=SCHOOL_AUDIT_2026, dossier=SCHOOL_DOSSIER_2026)},
 )

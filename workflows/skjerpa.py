@@ -12,6 +12,7 @@ from aktivitetsplikt.workflows._audit import SCHOOL_AUDIT
 from aktivitetsplikt.workflows._audit_2026 import SCHOOL_AUDIT_2026
 from aktivitetsplikt.workflows._common import stricter_duty
 from aktivitetsplikt.workflows._dossier import SKJERPA_DOSSIER
+from aktivitetsplikt.workflows._dossier_2026 import SKJERPA_DOSSIER_2026
 from aktivitetsplikt.workflows._school import SCHOOL, deadlines, school_labels, school_pack
 from aktivitetsplikt.workflows._school_2026 import VERSION as VERSION_2026
 from aktivitetsplikt.workflows._school_2026 import edition_2026
@@ -44,5 +45,5 @@ SKJERPA_PACK = school_pack(
     ),
     SCHOOL_AUDIT,
     SKJERPA_DOSSIER,
-    {VERSION_2026: Edition(audit=SCHOOL_AUDIT_2026)},
+    {VERSION_2026: Edition(audit=SCHOOL_AUDIT_2026, dossier=SKJERPA_DOSSIER_2026)},
 )
