@@ -12,6 +12,7 @@ from aktivitetsplikt.engine.cli._app import (
     _fail,
     _print_json,
     _run,
+    _settings,
     workflow_app,
 )
 
@@ -37,8 +38,14 @@ def workflow_list(as_json: JsonOption = False) -> None:
 
 
 VersionOption = Annotated[
-    str | None, typer.Option("--version", help="A version of the workflow (default: the newest).")
+    str | None,
+    typer.Option("--version", help="A version of the workflow (default: the one new cases start on)."),
 ]
+
+
+def _version(workflow: str, version: str | None, as_json: bool) -> str | None:
+    """The version asked for, else the one [versions] starts new cases on (None: the newest)."""
+    return version if version is not None else _settings(as_json).versions.get(workflow)
 
 
 @workflow_app.command("show")
@@ -55,7 +62,7 @@ def workflow_show(
         _fail(f"--format must be 'table' or 'mermaid', not '{fmt}'.", EXIT_USAGE, as_json=as_json)
 
     def work() -> None:
-        spec = _registry().spec(workflow, version)
+        spec = _registry().spec(workflow, _version(workflow, version, as_json))
         if fmt == "mermaid":
             typer.echo(diagram.mermaid(spec), nl=False)
         elif as_json:
@@ -75,6 +82,6 @@ def workflow_schema(
     """Print the JSON Schema of every trigger's documentation."""
 
     def work() -> None:
-        _print_json(_registry().json_schema(workflow, version))
+        _print_json(_registry().json_schema(workflow, _version(workflow, version, True)))
 
     _run(True, work)
