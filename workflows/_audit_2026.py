@@ -9,9 +9,10 @@ because the pupil left the school (listed apart), a duty still open past its dea
 - ``school_owner_not_notified_in_cycle``: a reopened cycle that needed the owner told was not (rules 4, 5);
 - ``duty_met_without_its_step``: Statsforvaltaren's deadline or an imposed measure "met" by closing (rule 7);
 - ``pupil_heard_outdated``: the pupil's voice dated before the step it must follow (rule 1);
-- ``measure_not_carried_out``: a measure every evaluation found not carried out (rule 10).
+- ``measure_not_carried_out``: a measure every evaluation found not carried out (rule 10);
+- ``accused_took_part``: the accused took a step or was made responsible, under any ref of theirs (rule 6).
 
-The last two are the pack's own checks (``_audit_hooks.py``).
+The last three are the pack's own checks (``_audit_hooks.py``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,6 @@ SCHOOL_AUDIT_2026 = SCHOOL_AUDIT.model_copy(
             "respond_to_statsforvalter": ("respond_to_statsforvalter",),
             "comply_with_decision": ("report_compliance",),
         },
-        "hooks": ("pupil_heard_in_time", "measures_carried_out"),
+        "hooks": ("pupil_heard_in_time", "measures_carried_out", "accused_kept_out"),
     }
 )

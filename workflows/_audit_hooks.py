@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from aktivitetsplikt.engine.core.accused import person_values
 from aktivitetsplikt.engine.core.audit_profile import AuditedCase, HookFinding
 from aktivitetsplikt.engine.core.model import Event
 from aktivitetsplikt.engine.core.texts import instant
 from aktivitetsplikt.workflows._rules_2026 import voice_bounds
+from aktivitetsplikt.workflows._school_2026 import ACCUSED, PERSON_FIELDS
 
 
 def _heard_at(document: dict[str, object]) -> datetime | None:
@@ -58,4 +60,21 @@ def measures_carried_out(audited: AuditedCase) -> Iterator[HookFinding]:
             )
 
 
-AUDIT_HOOKS = {hook.__name__: hook for hook in (pupil_heard_in_time, measures_carried_out)}
+def accused_kept_out(audited: AuditedCase) -> Iterator[HookFinding]:
+    """Rule 6: the accused took no step, and was neither the case's responsible nor a measure's, under any
+    ref of theirs (§ 12-5: an employee never handles their own case)."""
+    accused = audited.case.attributes.get(ACCUSED)
+    if not isinstance(accused, str):
+        return
+    key = audited.person(accused) or accused
+    for event in audited.events:
+        named = [("actor_id", event.actor_id), *person_values(event.document, PERSON_FIELDS)]
+        for field, ref in named:
+            if (audited.person(ref) or ref) != key:
+                continue
+            where = "tok steget" if field == "actor_id" else f"står som {field} i"
+            label = f"Den meldte ansatte ({ref}) {where} «{event.trigger}» (hendelse {event.seq})."
+            yield HookFinding("steps", "accused_took_part", label, {"seq": event.seq, "field": field})
+
+
+AUDIT_HOOKS = {hook.__name__: hook for hook in (pupil_heard_in_time, measures_carried_out, accused_kept_out)}

@@ -36,6 +36,8 @@ from aktivitetsplikt.workflows._labels import NB_STEPS
 VERSION = "2026-12"
 ACCUSED = "accused_staff"
 LEADERSHIP = "accused_is_leadership"
+PERSON_FIELDS = ("responsible", "measures[].responsible")
+"""Who the accused may never be: the case's responsible, a measure's responsible (rule 6)."""
 CLOSING_KEEPS = ("notify_school_owner", "respond_to_statsforvalter", "comply_with_decision")
 """Duties closing never meets: the owner's notice, Statsforvaltaren's deadline and its imposed measures."""
 
@@ -223,6 +225,12 @@ def edition_2026(old: WorkflowSpec, *, stricter: bool) -> WorkflowSpec:
         *((_routing_step(),) if stricter else ()),
         _reopen(old, stricter),
     )
+    people = {"accused_attribute": ACCUSED, "person_fields": PERSON_FIELDS}
     return old.model_copy(
-        update={"version": VERSION, "transitions": transitions, "obligations": (*old.obligations, *DUTIES)}
+        update={
+            "version": VERSION,
+            "transitions": transitions,
+            "obligations": (*old.obligations, *DUTIES),
+            **(people if stricter else {}),
+        }
     )

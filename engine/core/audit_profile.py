@@ -133,6 +133,8 @@ class AuditedCase:
     case: Case
     events: Sequence[Event]
     calendar: SchoolCalendar
+    person: Callable[[str], str | None] = lambda ref: None
+    """The directory's person of a ref at the case's unit (``Directory.person``), None when unknown."""
 
 
 AuditHook = Callable[[AuditedCase], Iterable[HookFinding]]

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from aktivitetsplikt.engine.core.accused import Accused
 from aktivitetsplikt.engine.core.chain import GENESIS
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.documents import Document, ValidationContext, lookup, validate_document
@@ -86,9 +87,18 @@ class Decider:
             appoints=spec.setting("responsible"),
         )
 
+    def _people(self, spec: WorkflowSpec, case: Case) -> Accused | None:
+        """Who is who at the case's unit, when the workflow keeps an accused out of its cases."""
+        if spec.accused_attribute is None:
+            return None
+        return Accused(spec, self.directory, self.policy.unit(case.school))
+
     def allowed_triggers(self, case: Case, actor: Actor) -> list[str]:
         """Triggers the actor may fire on the case in its current state (documentation aside)."""
         spec = self.registry.spec(case.workflow, case.workflow_version)
+        people = self._people(spec, case)
+        if people is not None and people.is_accused(case, actor):
+            return []
         try:
             met = requirements_met(actor, self.access(case, spec))
         except (NotPermitted, ConfigError):  # an actor who may not touch the case may fire nothing
@@ -176,6 +186,9 @@ class Decider:
         now: datetime,
     ) -> Decision:
         authorize(actor, transition, self.access(case, spec))
+        people = self._people(spec, case)
+        if people is not None:
+            people.check_actor(case, actor)
         if case.state not in spec.source_states(transition):
             raise TransitionNotAllowed(transition.trigger, case.state, self.allowed_triggers(case, actor))
         calendar = self.policy.calendar_of(case.school)
@@ -193,6 +206,8 @@ class Decider:
             msg = f"No outcome of '{transition.trigger}' in {spec.id} matches this documentation."
             raise WorkflowDefinitionError(msg)
         dest, outcome = ran
+        if people is not None:
+            people.check_fields(case, transition, outcome, document)
         rule_context = RuleContext(
             spec=spec,
             trigger=transition.trigger,
@@ -263,6 +278,7 @@ class Decider:
         occurred_at: datetime,
     ) -> Case:
         attributes = dict(case.attributes)
+        people = self._people(spec, case)
         if transition.creates_case or transition.reopens:
             attributes[CYCLE_ATTRIBUTE] = case.last_seq + 1  # a new cycle: duties "unless one exists" start over
         changes: dict[str, Any] = {}
@@ -272,6 +288,8 @@ class Decider:
                 changes[name] = value
             else:
                 attributes[name] = value
+        if people is not None:
+            people.route_by_identity(attributes)
         final = spec.state(dest).final
         closed_at = (case.closed_at or now) if final else None
         return replace(

@@ -129,6 +129,17 @@ def validate_spec(
     for transition in spec.transitions:
         _check_transition(spec, transition, documents, rules or {})
     _check_reachable(spec)
+    _check_people(spec, documents)
+
+
+def _check_people(spec: WorkflowSpec, documents: Mapping[str, type[Document]]) -> None:
+    """The accused is set by a step, and each person field is a field of some step's documentation."""
+    if spec.accused_attribute is not None and spec.setting(spec.accused_attribute) is None:
+        raise _fail(spec, f"accused_attribute '{spec.accused_attribute}' is set by no step")
+    for path in spec.person_fields:
+        plain = path.replace("[].", ".")
+        if not any(has_path(documents[t.document], plain) for t in spec.transitions if t.document in documents):
+            raise _fail(spec, f"person_fields names '{path}', which no step's documentation has")
 
 
 class WorkflowRegistry:

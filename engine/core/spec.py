@@ -125,6 +125,13 @@ class WorkflowSpec(_Frozen):
     principal_replaced_when: str | None = None
     """A case attribute that, when true, takes the principal out of the case: the owner acts and is
     notified instead (the stricter duty, when the unit's leadership is accused)."""
+    accused_attribute: str | None = None
+    """A case attribute naming a person kept out of the case by identity (``engine.core.accused``): they
+    take no step, are named in none of ``person_fields``, and when they are the head of the unit or a
+    deputy, ``principal_replaced_when`` is set whatever the documentation said."""
+    person_fields: tuple[str, ...] = ()
+    """Documentation fields naming people the accused may not be (``responsible``,
+    ``measures[].responsible`` for each item of a list)."""
 
     def state(self, state_id: str) -> StateSpec:
         for state in self.states:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,9 +23,9 @@ from aktivitetsplikt.engine.core.pack import Edition, WorkflowPack
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.reports.audit import CSV_FIELDS, CaseAudit, audit_case, summarize
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT_PACK
-from tests.conftest import HANDLER, PRINCIPAL, drive_to
+from tests.conftest import HANDLER, PRINCIPAL, TEACHER, drive_to, report_doc
 from tests.fakes import make_engine
-from tests.law2026 import ENFORCEMENT, Law2026, evaluation
+from tests.law2026 import ENFORCEMENT, NOTIFIED, STARTED, Law2026, evaluation
 
 LATER = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -139,6 +140,28 @@ class TestBreaches:
         found = codes(audited(law.engine, law.get(case_id)))
         assert ("school_owner", "school_owner_not_notified_in_cycle") in found
         assert ("deadlines", "deadline_overdue") in found
+
+    def test_the_accused_investigating_their_own_case(self, settings: Settings, clock: FixedClock) -> None:
+        """Rule 6: a 2024-08 log where the accused (t-20) was appointed by address is a finding under 2026-12's
+        audit, which knows people by identity."""
+        engine, _ = make_engine(settings, clock)
+        case_id = engine.report(
+            workflow="skjerpa_aktivitetsplikt",
+            school="hellerud",
+            pupil="elev-1",
+            document=report_doc(accused_staff="t-20", accused_is_leadership=False),
+            actor=TEACHER,
+        ).id
+        engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER)
+        engine.fire(case_id, "start_investigation", STARTED | {"responsible": "laerer20@hellerud.example"}, PRINCIPAL)
+        case = replace(engine.get(case_id), workflow_version="2026-12")
+        spec = engine.registry.spec(case.workflow, "2026-12")
+        person = partial(engine.directory.person, "hellerud")
+        audit = audit_case(
+            case, spec, engine.registry.pack(case.workflow), engine.decider.policy.calendar, LATER, person
+        )
+        found = [(f.code, f.detail) for f in audit.findings if f.code == "accused_took_part"]
+        assert [("accused_took_part", {"seq": 3, "field": "responsible"})] == found
 
 
 class TestPupilLeftSchool:
