@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from aktivitetsplikt.engine.core.accused import person_values
 from aktivitetsplikt.engine.core.audit_profile import AuditedCase, HookFinding
-from aktivitetsplikt.engine.core.model import Event
-from aktivitetsplikt.engine.core.texts import instant
-from aktivitetsplikt.workflows._rules_2026 import voice_bounds
+from aktivitetsplikt.engine.core.documents import each_value
+from aktivitetsplikt.engine.core.rules import Event
+from aktivitetsplikt.workflows._rules_2026 import instant, voice_bounds
 from aktivitetsplikt.workflows._school_2026 import ACCUSED, PERSON_FIELDS
 
 
@@ -68,9 +67,9 @@ def accused_kept_out(audited: AuditedCase) -> Iterator[HookFinding]:
         return
     key = audited.person(accused) or accused
     for event in audited.events:
-        named = [("actor_id", event.actor_id), *person_values(event.document, PERSON_FIELDS)]
+        named = [("actor_id", event.actor_id), *each_value(event.document, PERSON_FIELDS)]
         for field, ref in named:
-            if (audited.person(ref) or ref) != key:
+            if not isinstance(ref, str) or (audited.person(ref) or ref) != key:
                 continue
             where = "tok steget" if field == "actor_id" else f"står som {field} i"
             label = f"Den meldte ansatte ({ref}) {where} «{event.trigger}» (hendelse {event.seq})."

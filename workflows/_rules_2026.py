@@ -11,8 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from aktivitetsplikt.engine.core.documents import lookup
-from aktivitetsplikt.engine.core.model import Event
-from aktivitetsplikt.engine.core.rules import Rule, RuleContext, case_refusal, field_problem, needs_log
+from aktivitetsplikt.engine.core.rules import Event, Rule, RuleContext, case_refusal, field_problem, needs_log
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem
 
 PLANS = ("adopt_plan", "revise_plan")
@@ -20,7 +19,7 @@ PUPIL_SAFE, LEFT_SCHOOL = "pupil_safe", "pupil_left_school"
 STEP_NAMES = {"adopt_plan": "plan", "revise_plan": "revision of the plan", "evaluate": "evaluation"}
 
 
-def _instant(value: Any) -> datetime | None:
+def instant(value: Any) -> datetime | None:
     """An instant as stored in an event's documentation (ISO 8601 text), or None."""
     try:
         return datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -50,7 +49,7 @@ def voice_bounds(trigger: str, before: Sequence[Event]) -> list[tuple[datetime, 
         at
         for e in before
         if isinstance(heard := e.document.get("pupil_heard"), dict) and heard.get("feels_safe") is False
-        if (at := _instant(heard.get("at"))) is not None
+        if (at := instant(heard.get("at"))) is not None
     ]
     if unsafe:
         bounds.append((max(unsafe), "the latest time the pupil said they did not feel safe"))

@@ -9,18 +9,14 @@ the accused is the head of the unit or a deputy, the head is taken out of the ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from aktivitetsplikt.engine.core.directory import Directory
-from aktivitetsplikt.engine.core.documents import Document, lookup
+from aktivitetsplikt.engine.core.documents import Document, each_value, lookup
 from aktivitetsplikt.engine.core.model import Actor, Case
 from aktivitetsplikt.engine.core.policy import Unit
 from aktivitetsplikt.engine.core.spec import Outcome, TransitionSpec, WorkflowSpec
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem, NotPermitted
-
-ITEMS = "[]."
-"""In a person field's path: each item of the list before it (``measures[].responsible``)."""
 
 
 class Accused:
@@ -66,8 +62,8 @@ class Accused:
         after = self._accused_after(outcome, document) or self.accused(case.attributes)
         problems = [
             FieldProblem(path, "is the accused employee; appoint someone else")
-            for path, ref in person_values(document, self.spec.person_fields)
-            if after is not None and self.same(ref, after)
+            for path, ref in each_value(document, self.spec.person_fields)
+            if isinstance(ref, str) and after is not None and self.same(ref, after)
         ]
         if after is not None and not transition.creates_case:
             problems += self._unrouting(outcome, document, after)
@@ -96,19 +92,3 @@ class Accused:
         accused, replaced = self.accused(attributes), self.spec.principal_replaced_when
         if accused is not None and replaced is not None and self.leadership(accused):
             attributes[replaced] = True
-
-
-def person_values(document: Document | dict[str, Any], paths: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """Each (field path, staff ref) the document holds at ``paths``; ``a[].b`` reads ``b`` of each item of
-    ``a``, named ``a.<index>.b`` like any other field problem."""
-    for path in paths:
-        head, sep, rest = path.partition(ITEMS)
-        if not sep:
-            value = lookup(document, path)
-            if isinstance(value, str):
-                yield path, value
-            continue
-        for index, item in enumerate(lookup(document, head) or []):
-            value = lookup(item, rest)
-            if isinstance(value, str):
-                yield f"{head}.{index}.{rest}", value

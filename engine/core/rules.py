@@ -22,7 +22,16 @@ from aktivitetsplikt.engine.core.model import Case, Event
 from aktivitetsplikt.engine.core.spec import Outcome, WorkflowSpec
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem, TransitionNotAllowed
 
-__all__ = ["CYCLE_ATTRIBUTE", "Rule", "RuleContext", "case_refusal", "field_problem", "needs_log", "wants_log"]
+__all__ = [
+    "CYCLE_ATTRIBUTE",
+    "Event",
+    "Rule",
+    "RuleContext",
+    "case_refusal",
+    "field_problem",
+    "needs_log",
+    "wants_log",
+]
 
 CYCLE_ATTRIBUTE = "cycle_seq"
 """The case attribute holding the seq of the step that began the current cycle (the creating step or the
