@@ -1,7 +1,9 @@
 """A case end to end on the embedded SQLite: report, notify, investigate, plan, evaluate, close.
 
 Run from the repository root after installing: python examples/quickstart.py
-It uses config.toml's demo school (Hellerud) and a throwaway database in a temporary folder.
+It uses config.toml's demo school (Hellerud) and a throwaway database in a temporary folder. The clock is
+a FixedClock that the script moves two weeks ahead for the evaluation (version 2026-12 closes a case only
+after an evaluation of its plan, with the pupil heard since).
 """
 
 from __future__ import annotations
@@ -12,24 +14,26 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from aktivitetsplikt.engine import Actor, bootstrap, load_settings
+from aktivitetsplikt.engine import Actor, FixedClock, bootstrap, load_settings
 from aktivitetsplikt.engine.cli.logs import configure_logging
 
 
 def iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat(timespec="minutes")
+    return instant.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def main() -> None:
     configure_logging(level=logging.WARNING)
     folder = Path(tempfile.mkdtemp(prefix="aktivitetsplikt-"))
     os.environ["AKTIVITETSPLIKT_DATABASE__URL"] = f"sqlite:///{folder / 'quickstart.db'}"
-    engine = bootstrap(load_settings(Path(__file__).parents[1] / "config.toml"), upgrade=True)
-    now = engine.clock.now()
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock = FixedClock(now)
+    engine = bootstrap(load_settings(Path(__file__).parents[1] / "config.toml"), clock=clock, upgrade=True)
     teacher = Actor(id="t-17", role="staff", school="hellerud")
     principal = Actor(id="rektor", role="principal", school="hellerud")
     handler = Actor(id="t-18", role="case_handler", school="hellerud")
     heard = {"at": iso(now - timedelta(minutes=30)), "feels_safe": False, "views": "Vil ha voksne ute."}
+    best = "Elevens beste: trygghet i friminuttene veier tyngst."
 
     case = engine.report(
         workflow="aktivitetsplikt",
@@ -58,6 +62,7 @@ def main() -> None:
             {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."},
             principal,
         ),
+        ("assess_seriousness", {"serious": False, "reason": "Ingen vold; første melding."}, principal),
         (
             "conclude_investigation",
             {
@@ -65,6 +70,7 @@ def main() -> None:
                 "others_heard": ["kontaktlærer"],
                 "findings": "Utestenging bekreftet.",
                 "conclusion": "measures_needed",
+                "best_interests": best,
             },
             handler,
         ),
@@ -75,16 +81,29 @@ def main() -> None:
                 "measures": [{"description": "Voksen ute", "when": "Daglig", "responsible": "t-18"}],
                 "evaluation_at": iso(now + timedelta(days=14)),
                 "pupil_participation": "Eleven valgte tiltakene.",
+                "best_interests": best,
             },
             handler,
         ),
-        (
-            "close",
-            {"reason": "Eleven er trygg igjen.", "pupil_heard": heard | {"feels_safe": True}},
-            principal,
-        ),
     ]
     for trigger, document, actor in steps:
+        case = engine.fire(case.id, trigger, document, actor)
+        print(f"{case.number}: {trigger:<24} -> {case.state}")
+    later = now + timedelta(days=14)
+    clock.set(later + timedelta(hours=1))
+    plan = (engine.get(case.id).events or [])[-1].document
+    measures = [{"id": m["id"], "status": "carried_out"} for m in plan["measures"]]
+    safe = {"at": iso(later), "feels_safe": True, "views": "Det er bra nå."}
+    evaluation = {
+        "held_at": iso(later),
+        "pupil_heard": safe,
+        "effect": "Ingen nye hendelser.",
+        "measures": measures,
+        "decision": "continue",
+        "next_evaluation_at": iso(later + timedelta(days=14)),
+    }
+    closing = {"reason": "Eleven er trygg igjen.", "pupil_heard": safe, "best_interests": best}
+    for trigger, document, actor in (("evaluate", evaluation, handler), ("close", closing, principal)):
         case = engine.fire(case.id, trigger, document, actor)
         print(f"{case.number}: {trigger:<24} -> {case.state}")
     verdict = engine.verify(case.id)

@@ -51,6 +51,7 @@ def obligation_from_row(row: Any) -> Obligation:
         satisfied_by_seq=row.satisfied_by_seq,
         escalation_level=row.escalation_level,
         next_escalation_at=row.next_escalation_at,
+        key=row.key,
     )
 
 
@@ -106,6 +107,7 @@ def _obligation_values(o: Obligation) -> dict[str, Any]:
         "satisfied_by_seq": o.satisfied_by_seq,
         "escalation_level": o.escalation_level,
         "next_escalation_at": o.next_escalation_at,
+        "key": o.key,
     }
 
 

@@ -121,6 +121,8 @@ class ObligationRow(Base):
     satisfied_by_seq: Mapped[int | None] = mapped_column(Integer)
     escalation_level: Mapped[int | None] = mapped_column(Integer)
     next_escalation_at: Mapped[datetime | None]
+    key: Mapped[str | None] = mapped_column(String(200))
+    """The item of its step's documentation a per-item duty is for (migration 0003_obligation_key)."""
 
     __table_args__ = (
         Index("ix_obligations_case", "case_id"),

@@ -7,12 +7,16 @@ from collections.abc import Mapping
 from aktivitetsplikt.engine.core.audit_profile import AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
-from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
+from aktivitetsplikt.engine.core.pack import Edition, Labels, Language, WorkflowPack
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _labels as words
+from aktivitetsplikt.workflows import _labels_2026 as added
+from aktivitetsplikt.workflows._audit_hooks import AUDIT_HOOKS
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import RULES
+from aktivitetsplikt.workflows._rules_2026 import RULES_2026
 from aktivitetsplikt.workflows.documents import DOCUMENTS
+from aktivitetsplikt.workflows.documents_2026 import DOCUMENTS_2026
 
 SCHOOL = Family(
     version="2024-08",
@@ -38,17 +42,20 @@ SCHOOL = Family(
 """The school's names in the machine of the duty to act (opplæringslova chapter 12)."""
 
 
-def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: str) -> dict[Language, Labels]:
-    """The labels of a school workflow in both languages; only its name and legal basis differ."""
+def school_labels(
+    workflow: Mapping[Language, str], legal_basis: str, section: str, *, stricter: bool = False
+) -> dict[Language, Labels]:
+    """The labels of a school workflow in both languages, for every version; only its name and legal basis
+    differ between the workflows."""
     return {
         "nb": Labels(
             workflow=workflow["nb"],
             states=words.NB_STATES,
-            steps=words.NB_STEPS,
-            duties=words.NB_DUTIES,
+            steps=words.NB_STEPS | added.NB_STEPS | (added.NB_STRICTER_STEPS if stricter else {}),
+            duties=words.NB_DUTIES | added.NB_DUTIES,
             roles=words.NB_ROLES,
-            values=words.NB_VALUES,
-            fields=words.NB_FIELDS,
+            values=words.NB_VALUES | added.NB_VALUES,
+            fields=words.NB_FIELDS | added.NB_FIELDS,
             legal_basis=legal_basis,
             section=section,
             **words.NB_SCHOOL,
@@ -56,11 +63,11 @@ def school_labels(workflow: Mapping[Language, str], legal_basis: str, section: s
         "nn": Labels(
             workflow=workflow["nn"],
             states=words.NN_STATES,
-            steps=words.NN_STEPS,
-            duties=words.NN_DUTIES,
+            steps=words.NN_STEPS | added.NN_STEPS | (added.NN_STRICTER_STEPS if stricter else {}),
+            duties=words.NN_DUTIES | added.NN_DUTIES,
             roles=words.NN_ROLES,
-            values=words.NN_VALUES,
-            fields=words.NN_FIELDS,
+            values=words.NN_VALUES | added.NN_VALUES,
+            fields=words.NN_FIELDS | added.NN_FIELDS,
             legal_basis=legal_basis,
             section=section,
             **words.NN_SCHOOL,
@@ -74,20 +81,25 @@ def deadlines(**texts: str) -> dict[str, Duration]:
 
 
 def school_pack(
-    spec: WorkflowSpec,
+    specs: tuple[WorkflowSpec, ...],
     labels: Mapping[Language, Labels],
     defaults: Mapping[str, Duration],
     audit: AuditProfile,
     dossier: DossierLayout,
+    editions: Mapping[str, Edition],
 ) -> WorkflowPack:
+    """A school pack with every version's documentation models and rules; ``audit`` and ``dossier`` serve
+    the versions ``editions`` does not name."""
     return WorkflowPack(
-        id=spec.id,
+        id=specs[0].id,
         institution="school",
-        versions=(spec,),
-        documents=DOCUMENTS,
+        versions=specs,
+        documents=DOCUMENTS | DOCUMENTS_2026,
         labels=labels,
         deadlines=defaults,
         audit=audit,
         dossier=dossier,
-        rules=RULES,
+        rules=RULES | RULES_2026,
+        editions=editions,
+        audit_hooks=AUDIT_HOOKS,
     )

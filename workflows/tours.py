@@ -2,7 +2,9 @@
 
 ``skole``: three pupils at Hellerud, autumn 2026. One case is handled well, one is never passed on to
 the principal, and one (§ 12-5) accuses the school's leadership. The clock moves across the autumn break
-(28.9.-2.10., no school days), so the reminders and escalations show school days being counted.
+(28.9.-2.10., no school days), so the reminders and escalations show school days being counted. The cases
+run on version 2026-12: seriousness is assessed in the investigation, the plan's measures are followed up
+one by one, and the case closes only after an evaluation, with the pupil heard since.
 
 ``barnehage``: the same at Solsikken barnehage (barnehageloven §§ 42 and 43), see ``barnehage_tour.py``.
 """
@@ -59,6 +61,9 @@ def _report(key: str, workflow: str, pupil: str, occurred: str, kinds: list[str]
     return Report(key, workflow, "hellerud", pupil, TEACHER, document | extra)
 
 
+BEST_INTERESTS = "Elevens beste: å være trygg og med i fellesskapet i friminuttene veier tyngst."
+
+
 def _heard(at: str, safe: bool, views: str) -> dict[str, Any]:
     return {"at": at, "feels_safe": safe, "views": views}
 
@@ -99,6 +104,12 @@ SCHOOL_TOUR = DemoTour(
             "well", "start_investigation", {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."}, PRINCIPAL
         ),
         Fire(
+            "well",
+            "assess_seriousness",
+            {"serious": False, "reason": "Ingen vold; første melding om eleven."},
+            PRINCIPAL,
+        ),
+        Fire(
             "leadership",
             "notify_principal",
             {"notified_at": "2026-09-23T13:30", "channel": "e-post", "summary": "Varsel sendt direkte til skoleeier."},
@@ -116,6 +127,7 @@ SCHOOL_TOUR = DemoTour(
                 "others_heard": ["kontaktlærer", "to medelever"],
                 "findings": "Gjentatt utfrysing og kallenavn.",
                 "conclusion": "measures_needed",
+                "best_interests": BEST_INTERESTS,
             },
             HANDLER,
         ),
@@ -125,11 +137,22 @@ SCHOOL_TOUR = DemoTour(
             {
                 "problem": "Eleven blir frosset ut og kalt stygge ting i friminuttene.",
                 "measures": [
-                    {"description": "Voksen ute i alle friminutt", "when": "Fra i dag", "responsible": "t-18"},
-                    {"description": "Klassemøte om språkbruk", "when": "Uke 41", "responsible": "t-17"},
+                    {
+                        "id": "voksen-ute",
+                        "description": "Voksen ute i alle friminutt",
+                        "when": "Fra i dag",
+                        "responsible": "t-18",
+                    },
+                    {
+                        "id": "klassemote",
+                        "description": "Klassemøte om språkbruk",
+                        "when": "Uke 41",
+                        "responsible": "t-17",
+                    },
                 ],
                 "evaluation_at": "2026-10-19T12:00",
                 "pupil_participation": "Eleven valgte selv hvilke friminutt som er vanskeligst.",
+                "best_interests": BEST_INTERESTS,
             },
             HANDLER,
         ),
@@ -145,6 +168,10 @@ SCHOOL_TOUR = DemoTour(
                 "held_at": "2026-10-20T08:30",
                 "pupil_heard": _heard("2026-10-20T08:15", True, "Det er bedre nå."),
                 "effect": "Ingen nye hendelser; eleven leker med andre.",
+                "measures": [
+                    {"id": "voksen-ute", "status": "carried_out"},
+                    {"id": "klassemote", "status": "carried_out"},
+                ],
                 "decision": "continue",
                 "next_evaluation_at": "2026-11-03T12:00",
             },
@@ -157,6 +184,7 @@ SCHOOL_TOUR = DemoTour(
             {
                 "reason": "Eleven opplever skolemiljøet som trygt og godt.",
                 "pupil_heard": _heard("2026-11-03T12:30", True, "Jeg har det bra på skolen."),
+                "best_interests": BEST_INTERESTS,
             },
             PRINCIPAL,
         ),

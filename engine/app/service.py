@@ -103,6 +103,8 @@ class Engine:
                     case = uow.cases.get(case_id)
                     if expected_version is not None and expected_version != case.version:
                         raise ConcurrencyConflict(case.number, expected_version, case.version)
+                    if self.decider.needs_log(case, trigger):
+                        case.events = uow.cases.events(case.id)
                     decision = self.decider.fire(case, trigger, _as_data(document), actor, now)
                     uow.cases.save(decision, case.version)
                     uow.commit()
@@ -237,6 +239,7 @@ class Engine:
     def workflows(self) -> list[WorkflowSpec]:
         return self.registry.workflows()
 
-    def schema(self, workflow: str) -> dict[str, Any]:
-        """JSON Schema of every trigger's documentation in a workflow."""
-        return self.registry.json_schema(workflow)
+    def schema(self, workflow: str, version: str | None = None) -> dict[str, Any]:
+        """JSON Schema of every trigger's documentation in a workflow version; by default the version new
+        cases start on."""
+        return self.registry.json_schema(workflow, version or self.decider.policy.versions.get(workflow))

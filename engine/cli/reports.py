@@ -211,6 +211,11 @@ def _print_audit(engine: Engine, report: AuditReport) -> None:
     console.print(
         "* Forsinkelse: median / maks dager etter enhetens kalender, for frister holdt for sent eller på overtid."
     )
+    apart = [(a.number, a.closed_apart) for a in report.cases if a.closed_apart is not None]
+    if apart:
+        # Not findings: closings the workflow lists apart, for the auditor to look at on their own.
+        listed = ", ".join(f"{number} ({escape(name)})" for number, name in apart)
+        console.print(f"Avsluttet på annet grunnlag: {listed}")
     _print_findings(console, report)
 
 

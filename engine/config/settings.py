@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     deadlines: dict[str, dict[str, Duration]] = Field(default_factory=dict)
     """``[deadlines.<workflow>]``: overrides of the workflow pack's default deadlines, name by name."""
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    versions: dict[str, str] = Field(default_factory=dict)
+    """``[versions]``: workflow -> the version its new cases start on (default: the newest its pack brings)."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)
@@ -173,6 +175,7 @@ class Settings(BaseSettings):
         section for a workflow no pack brings, or a name the pack does not know, is a :class:`ConfigError`.
         """
         units = {unit_id: unit.unit(unit_id) for unit_id, unit in self.units().items()}
+        packs = list(packs)
         deadlines = self._deadlines(packs)
         return Policy(
             units=units,
@@ -181,6 +184,7 @@ class Settings(BaseSettings):
             remind_before=self.escalation.remind_before,
             school_owner_after=self.escalation.school_owner_after,
             calendars=self._kindergarten_calendars(),
+            versions=self._versions(packs),
         )
 
     def _kindergarten_calendars(self) -> dict[str, SchoolCalendar]:
@@ -194,6 +198,22 @@ class Settings(BaseSettings):
             )
             for unit_id, kindergarten in self.kindergartens.items()
         }
+
+    def _versions(self, packs: Iterable[WorkflowPack]) -> dict[str, str]:
+        known = {pack.id: [spec.version for spec in pack.versions] for pack in packs}
+        for workflow, version in self.versions.items():
+            versions = known.get(workflow)
+            if versions is None:
+                names = ", ".join(sorted(known)) or "none"
+                msg = f"[versions] {workflow} names no known workflow; use one of: {names}."
+                raise ConfigError(msg)
+            if version not in versions:
+                msg = (
+                    f"[versions] {workflow} = '{version}' is not a version of {workflow}; "
+                    f"use one of {', '.join(versions)}."
+                )
+                raise ConfigError(msg)
+        return dict(self.versions)
 
     def _deadlines(self, packs: Iterable[WorkflowPack]) -> dict[str, dict[str, Duration]]:
         defaults = {pack.id: dict(pack.deadlines) for pack in packs}

@@ -12,14 +12,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from aktivitetsplikt.engine.core.accused import Accused
 from aktivitetsplikt.engine.core.chain import GENESIS
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.documents import Document, ValidationContext, lookup, validate_document
+from aktivitetsplikt.engine.core.items import identify, items_of, keyed, met
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requirements_met
 from aktivitetsplikt.engine.core.policy import Policy, Unit
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
-from aktivitetsplikt.engine.core.rules import RuleContext
+from aktivitetsplikt.engine.core.rules import CYCLE_ATTRIBUTE, RuleContext
 from aktivitetsplikt.engine.core.spec import NEW_STATE, Outcome, TransitionSpec, WorkflowSpec
 from aktivitetsplikt.engine.errors import (
     ConfigError,
@@ -85,9 +87,18 @@ class Decider:
             appoints=spec.setting("responsible"),
         )
 
+    def _people(self, spec: WorkflowSpec, case: Case) -> Accused | None:
+        """Who is who at the case's unit, when the workflow keeps an accused out of its cases."""
+        if spec.accused_attribute is None:
+            return None
+        return Accused(spec, self.directory, self.policy.unit(case.school))
+
     def allowed_triggers(self, case: Case, actor: Actor) -> list[str]:
         """Triggers the actor may fire on the case in its current state (documentation aside)."""
         spec = self.registry.spec(case.workflow, case.workflow_version)
+        people = self._people(spec, case)
+        if people is not None and people.is_accused(case, actor):
+            return []
         try:
             met = requirements_met(actor, self.access(case, spec))
         except (NotPermitted, ConfigError):  # an actor who may not touch the case may fire nothing
@@ -108,8 +119,8 @@ class Decider:
         now: datetime,
         sequence: int,
     ) -> Decision:
-        """Decide a new case (the workflow's creating trigger, ``report``)."""
-        spec = self.registry.spec(workflow)
+        """Decide a new case (the workflow's creating trigger, ``report``) on the version new cases start on."""
+        spec = self.registry.spec(workflow, self.policy.versions.get(workflow))
         unit = self.policy.unit(school)
         self._check_institution(spec, unit)
         year = school_year_of(now, self.policy.calendar_of(school).tz)
@@ -153,7 +164,12 @@ class Decider:
         )
         raise DocumentationMissing(spec.creating_transition.trigger, [FieldProblem("school", problem)])
 
+    def needs_log(self, case: Case, trigger: str) -> bool:
+        """Whether firing ``trigger`` on the case needs its events (a rule of the step reads the log)."""
+        return self.registry.needs_log(self.registry.spec(case.workflow, case.workflow_version), trigger)
+
     def fire(self, case: Case, trigger: str, document: object, actor: Actor, now: datetime) -> Decision:
+        """Decide a step; ``case.events`` must be loaded when :meth:`needs_log` says so."""
         spec = self.registry.spec(case.workflow, case.workflow_version)
         transition = spec.transition(trigger)
         if transition is None or transition.creates_case:
@@ -170,6 +186,9 @@ class Decider:
         now: datetime,
     ) -> Decision:
         authorize(actor, transition, self.access(case, spec))
+        people = self._people(spec, case)
+        if people is not None:
+            people.check_actor(case, actor)
         if case.state not in spec.source_states(transition):
             raise TransitionNotAllowed(transition.trigger, case.state, self.allowed_triggers(case, actor))
         calendar = self.policy.calendar_of(case.school)
@@ -187,6 +206,8 @@ class Decider:
             msg = f"No outcome of '{transition.trigger}' in {spec.id} matches this documentation."
             raise WorkflowDefinitionError(msg)
         dest, outcome = ran
+        if people is not None:
+            people.check_fields(case, transition, outcome, document)
         rule_context = RuleContext(
             spec=spec,
             trigger=transition.trigger,
@@ -197,9 +218,12 @@ class Decider:
             now=now,
             calendar=calendar,
             deadline=lambda name: self.policy.deadline(spec.id, name),
+            events=case.events,
         )
         for rule in transition.rules:
             self.registry.rule(spec, rule)(rule_context)
+        if transition.identify:  # after the rules, which see which items came without an id
+            document = identify(transition, document, case.last_seq + 1)
         return self._apply(spec, case, transition, outcome, dest, document, actor, now)
 
     # --- effects -----------------------------------------------------------------------------------
@@ -221,6 +245,7 @@ class Decider:
         seq = case.last_seq + 1
         updated = self._project(spec, case, transition, outcome, dest, document, now, occurred_at)
         satisfied = self._satisfy(case, outcome, occurred_at, now, seq)
+        satisfied += met(keyed(transition.trigger, case, outcome, document), occurred_at, seq)
         created = self._create(spec, updated, outcome, document, occurred_at, seq)
         done = {o.id for o in satisfied}
         updated.obligations = [o for o in case.obligations if o.id not in done] + satisfied + created
@@ -253,6 +278,9 @@ class Decider:
         occurred_at: datetime,
     ) -> Case:
         attributes = dict(case.attributes)
+        people = self._people(spec, case)
+        if transition.creates_case or transition.reopens:
+            attributes[CYCLE_ATTRIBUTE] = case.last_seq + 1  # a new cycle: duties "unless one exists" start over
         changes: dict[str, Any] = {}
         for name, path in outcome.set_case.items():
             value = lookup(document, path)
@@ -260,6 +288,8 @@ class Decider:
                 changes[name] = value
             else:
                 attributes[name] = value
+        if people is not None:
+            people.route_by_identity(attributes)
         final = spec.state(dest).final
         closed_at = (case.closed_at or now) if final else None
         return replace(
@@ -302,7 +332,16 @@ class Decider:
         calendar = self.policy.calendar_of(case.school)
         created: list[Obligation] = []
         for rule in outcome.create:
-            if rule.unless_exists and case.has_obligation(rule.kind):
+            if rule.for_each is not None:
+                kind = spec.obligation(rule.kind)
+                role = route(spec, case, kind.responsible_role)
+                created += [self._duty(case, rule.kind, due, role, seq, key) for key, due in items_of(rule, document)]
+                continue
+            if rule.unless_exists == "cycle":
+                since = case.attributes.get(CYCLE_ATTRIBUTE, 0)
+                if any(o.kind == rule.kind and o.created_seq >= since for o in case.obligations):
+                    continue
+            elif rule.unless_exists and case.has_obligation(rule.kind):
                 continue
             kind = spec.obligation(rule.kind)
             base = occurred_at if rule.counted_from == "event" else lookup(document, rule.counted_from)
@@ -310,19 +349,21 @@ class Decider:
                 due = calendar.add(base, self.policy.deadline(spec.id, rule.kind))
             else:
                 due = base
-            created.append(
-                Obligation(
-                    id=self.new_id(),
-                    case_id=case.id,
-                    kind=rule.kind,
-                    due_at=due,
-                    responsible_role=route(spec, case, kind.responsible_role),
-                    created_seq=seq,
-                    escalation_level=None,
-                    next_escalation_at=calendar.subtract(due, self.policy.remind_before),
-                )
-            )
+            created.append(self._duty(case, rule.kind, due, route(spec, case, kind.responsible_role), seq))
         return created
+
+    def _duty(self, case: Case, kind: str, due: datetime, role: str, seq: int, key: str | None = None) -> Obligation:
+        return Obligation(
+            id=self.new_id(),
+            case_id=case.id,
+            kind=kind,
+            due_at=due,
+            responsible_role=role,
+            created_seq=seq,
+            escalation_level=None,
+            next_escalation_at=self.policy.calendar_of(case.school).subtract(due, self.policy.remind_before),
+            key=key,
+        )
 
     def _notices(
         self,

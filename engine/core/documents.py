@@ -7,6 +7,7 @@ own ``occurred_at``, is declared on the field type, so the rule travels with the
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, get_args
 from zoneinfo import ZoneInfo
@@ -154,6 +155,26 @@ def lookup(document: Document | dict[str, Any], path: str) -> Any:
             return None
         value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
     return value
+
+
+ITEMS = "[]."
+"""In a path of :func:`each_value`: each item of the list before it (``measures[].responsible``)."""
+
+
+def each_value(document: Document | dict[str, Any], paths: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """Each (field path, value) the document holds at ``paths``; ``a[].b`` reads ``b`` of each item of the
+    list ``a``, named ``a.<index>.b`` like a field problem. Absent values are left out."""
+    for path in paths:
+        head, sep, rest = path.partition(ITEMS)
+        if not sep:
+            value = lookup(document, path)
+            if value is not None:
+                yield path, value
+            continue
+        for index, item in enumerate(lookup(document, head) or []):
+            value = lookup(item, rest)
+            if value is not None:
+                yield f"{head}.{index}.{rest}", value
 
 
 def has_path(model: type[BaseModel], path: str) -> bool:

@@ -59,6 +59,8 @@ class Obligation:
     satisfied_by_seq: int | None = None
     escalation_level: int | None = None
     next_escalation_at: datetime | None = None
+    key: str | None = None
+    """Which item of its step's documentation a per-item duty is for (``CreateObligation.for_each``)."""
 
     @property
     def open(self) -> bool:
@@ -68,13 +70,14 @@ class Obligation:
         return self.satisfied_at is None and self.due_at <= now
 
     def to_json(self, now: datetime) -> dict[str, Any]:
-        return {
+        shown = {
             "kind": self.kind,
             "due_at": iso(self.due_at),
             "satisfied_at": iso(self.satisfied_at),
             "escalation_level": self.escalation_level,
             "overdue": self.overdue(now),
         }
+        return shown if self.key is None else shown | {"key": self.key}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The engine knows no law. A pack (one per workflow id, under ``workflows/``) carries the workflow's
 versions (:class:`WorkflowSpec`), its documentation models, its named rules, its default deadlines, its
-audit profile, its dossier layout and its labels in bokmål and nynorsk. The registry checks that
+audit profile, its dossier layout and its labels in bokmål and nynorsk. A version may audit and show its
+cases its own way (an :class:`Edition`); the labels cover every id of every version. The registry checks that
 everything a pack names exists in its spec when the pack is registered, so a misspelt id is a
 definition error at start, never a silent pass.
 """
@@ -15,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aktivitetsplikt.engine.core.audit_profile import AuditProfile
+from aktivitetsplikt.engine.core.audit_profile import AuditHook, AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.documents import Document
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
@@ -63,6 +64,14 @@ class Labels(BaseModel):
 
 
 @dataclass(frozen=True)
+class Edition:
+    """What one version of a workflow audits and shows its own way; what it leaves out is the pack's."""
+
+    audit: AuditProfile | None = None
+    dossier: DossierLayout | None = None
+
+
+@dataclass(frozen=True)
 class WorkflowPack:
     """One workflow of the law as data, rules and words; see the module docstring."""
 
@@ -77,6 +86,10 @@ class WorkflowPack:
     audit: AuditProfile
     dossier: DossierLayout
     rules: Mapping[str, Rule] = field(default_factory=dict)
+    editions: Mapping[str, Edition] = field(default_factory=dict)
+    """Version -> what that version audits and shows differently (a case keeps its version's edition)."""
+    audit_hooks: Mapping[str, AuditHook] = field(default_factory=dict)
+    """The pack's own audit checks by name, for what an audit profile cannot declare (``hooks``)."""
 
     @property
     def latest(self) -> WorkflowSpec:
@@ -84,3 +97,13 @@ class WorkflowPack:
 
     def label(self, language: Language = "nb") -> Labels:
         return self.labels[language]
+
+    def audit_for(self, version: str) -> AuditProfile:
+        """The audit profile of a version: its edition's, else the pack's."""
+        edition = self.editions.get(version)
+        return edition.audit if edition is not None and edition.audit is not None else self.audit
+
+    def dossier_for(self, version: str) -> DossierLayout:
+        """The dossier layout of a version: its edition's, else the pack's."""
+        edition = self.editions.get(version)
+        return edition.dossier if edition is not None and edition.dossier is not None else self.dossier

@@ -22,30 +22,49 @@ def _fail(pack: WorkflowPack, spec: WorkflowSpec, problem: str) -> WorkflowDefin
 
 
 def check_pack(pack: WorkflowPack, spec: WorkflowSpec) -> None:
-    """Raise :class:`WorkflowDefinitionError` naming the first id of the pack that ``spec`` lacks."""
+    """Raise :class:`WorkflowDefinitionError` naming the first id of the pack that ``spec`` lacks.
+
+    The audit profile and the dossier layout checked are those of ``spec``'s version (its edition). The
+    labels serve every version of the pack: each must have one for every id of ``spec``, and none for an
+    id that no version has."""
     _check_labels(pack, spec)
     _check_deadlines(pack, spec)
     _check_audit(pack, spec)
     _check_dossier(pack, spec)
 
 
-def _same_ids(pack: WorkflowPack, spec: WorkflowSpec, what: str, given: Iterable[str], wanted: Iterable[str]) -> None:
+def _same_ids(
+    pack: WorkflowPack,
+    spec: WorkflowSpec,
+    what: str,
+    given: Iterable[str],
+    wanted: Iterable[str],
+    known: Iterable[str] = (),
+) -> None:
+    """Every id ``wanted`` is ``given``; nothing is given that is neither wanted nor ``known`` (an id of
+    another version of the workflow)."""
     given, wanted = set(given), set(wanted)
-    if given - wanted:
-        raise _fail(pack, spec, f"{what} names {', '.join(sorted(given - wanted))}, which the spec does not have")
+    unknown = given - wanted - set(known)
+    if unknown:
+        raise _fail(pack, spec, f"{what} names {', '.join(sorted(unknown))}, which the spec does not have")
     if wanted - given:
         raise _fail(pack, spec, f"{what} lacks {', '.join(sorted(wanted - given))}")
 
 
 def _check_labels(pack: WorkflowPack, spec: WorkflowSpec) -> None:
+    others = [other for other in pack.versions if other.version != spec.version]
+    states = {s.id for other in others for s in other.states}
+    steps = {t.trigger for other in others for t in other.transitions}
+    duties = {o.kind for other in others for o in other.obligations}
     for language in LANGUAGES:
         labels = pack.labels.get(language)
         if labels is None:
             raise _fail(pack, spec, f"it has no labels in '{language}'")
-        _same_ids(pack, spec, f"labels[{language}].states", labels.states, (s.id for s in spec.states))
-        _same_ids(pack, spec, f"labels[{language}].steps", labels.steps, (t.trigger for t in spec.transitions))
-        _same_ids(pack, spec, f"labels[{language}].duties", labels.duties, (o.kind for o in spec.obligations))
-        _same_ids(pack, spec, f"labels[{language}].roles", labels.roles, {*ROLES, *RECIPIENT_ROLES})
+        where = f"labels[{language}]"
+        _same_ids(pack, spec, f"{where}.states", labels.states, (s.id for s in spec.states), states)
+        _same_ids(pack, spec, f"{where}.steps", labels.steps, (t.trigger for t in spec.transitions), steps)
+        _same_ids(pack, spec, f"{where}.duties", labels.duties, (o.kind for o in spec.obligations), duties)
+        _same_ids(pack, spec, f"{where}.roles", labels.roles, {*ROLES, *RECIPIENT_ROLES})
 
 
 def _check_deadlines(pack: WorkflowPack, spec: WorkflowSpec) -> None:
@@ -79,7 +98,7 @@ def _duty(pack: WorkflowPack, spec: WorkflowSpec, what: str, kind: str) -> None:
 
 
 def _check_audit(pack: WorkflowPack, spec: WorkflowSpec) -> None:
-    profile = pack.audit
+    profile = pack.audit_for(spec.version)
     states = {s.id for s in spec.states}
     for trigger, fields in profile.essential.items():
         for name in fields:
@@ -95,10 +114,12 @@ def _check_audit(pack: WorkflowPack, spec: WorkflowSpec) -> None:
             _field(pack, spec, "audit.closing_steps", closing.trigger, name)
     for voice in profile.voice:
         path = voice.field if voice.subfield is None else f"{voice.field}.{voice.subfield}"
-        _field(pack, spec, "audit.voice", voice.trigger, path)
+        for name in (path, *voice.when):
+            _field(pack, spec, "audit.voice", voice.trigger, name)
     for recurring in profile.recurring:
         _duty(pack, spec, "audit.recurring", recurring.duty)
         _trigger(pack, spec, "audit.recurring", recurring.trigger)
+    _check_audit_additions(pack, spec)
     notice = profile.owner_notice
     if notice is not None:
         _duty(pack, spec, "audit.owner_notice", notice.duty)
@@ -108,11 +129,30 @@ def _check_audit(pack: WorkflowPack, spec: WorkflowSpec) -> None:
             _field(pack, spec, "audit.owner_notice", notice.serious_trigger, notice.serious_field or "")
 
 
+def _check_audit_additions(pack: WorkflowPack, spec: WorkflowSpec) -> None:
+    """The demands before a closing, the duties met only by their own steps, and the pack's own checks."""
+    profile = pack.audit_for(spec.version)
+    for demand in profile.before_closing:
+        for trigger in (demand.trigger, demand.closing, *demand.after):
+            _trigger(pack, spec, "audit.before_closing", trigger)
+        for name in demand.when:
+            _field(pack, spec, "audit.before_closing", demand.closing, name)
+    for kind, triggers in profile.own_steps.items():
+        _duty(pack, spec, "audit.own_steps", kind)
+        for trigger in triggers:
+            _trigger(pack, spec, "audit.own_steps", trigger)
+    for name in profile.hooks:
+        if name not in pack.audit_hooks:
+            known = ", ".join(pack.audit_hooks) or "none"
+            raise _fail(pack, spec, f"audit.hooks names '{name}', which the pack's audit_hooks lack (known: {known})")
+
+
 def _check_dossier(pack: WorkflowPack, spec: WorkflowSpec) -> None:
-    for section in pack.dossier.sections:
+    dossier = pack.dossier_for(spec.version)
+    for section in dossier.sections:
         for trigger in section.all_triggers:
             _trigger(pack, spec, f"dossier section '{section.key}'", trigger)
     attributes = {name for t in spec.transitions for o in t.outcomes for name in o.set_case}
-    for name in pack.dossier.case_attributes:
+    for name in dossier.case_attributes:
         if name not in attributes:
             raise _fail(pack, spec, f"dossier.case_attributes names '{name}', which no step sets on the case")

@@ -63,6 +63,8 @@ def requirements_met(actor: Actor, access: CaseAccess) -> frozenset[RoleRequirem
     """What the actor counts as on this case; raises NotPermitted when they may not touch it at all."""
     _school_scope(actor, access)
     met: set[RoleRequirement] = {"staff+"}
+    if actor.role == "school_owner":
+        met.add("school_owner")  # _school_scope let only the unit's configured owner through
     if access.principal_replaced:
         if actor.role == "school_owner":
             met.add("principal")
@@ -75,7 +77,12 @@ def requirements_met(actor: Actor, access: CaseAccess) -> frozenset[RoleRequirem
 
 def _who(transition: TransitionSpec, access: CaseAccess) -> str:
     principal = "the school owner (acting as principal)" if access.principal_replaced else "the principal"
-    names = {"staff+": "staff", "principal": principal, "case_handler": "the case's responsible"}
+    names = {
+        "staff+": "staff",
+        "principal": principal,
+        "case_handler": "the case's responsible",
+        "school_owner": "the school owner",
+    }
     return " or ".join(names[r] for r in transition.roles)
 
 

@@ -46,6 +46,8 @@ class Policy:
     school_owner_after: Duration
     calendars: Mapping[str, SchoolCalendar] = field(default_factory=dict)
     """Units with a calendar of their own (a kindergarten's closed days); the others use ``calendar``."""
+    versions: Mapping[str, str] = field(default_factory=dict)
+    """Per workflow id: the version new cases start on, when not the newest (cases keep theirs)."""
 
     def unit(self, unit_id: str) -> Unit:
         try:

@@ -17,7 +17,7 @@ from aktivitetsplikt.engine.core.documents import Document, has_path
 from aktivitetsplikt.engine.core.machine import WorkflowMachine
 from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
 from aktivitetsplikt.engine.core.pack_checks import check_pack
-from aktivitetsplikt.engine.core.rules import Rule
+from aktivitetsplikt.engine.core.rules import Rule, wants_log
 from aktivitetsplikt.engine.core.spec import NEW_STATE, TransitionSpec, WorkflowSpec
 from aktivitetsplikt.engine.errors import WorkflowDefinitionError, WorkflowNotFound
 
@@ -39,12 +39,23 @@ def _check_unique(spec: WorkflowSpec) -> None:
             seen.add(name)
 
 
+def _item_fields(t: TransitionSpec) -> list[str]:
+    """The paths inside list items a transition names: item ids, per-item due dates and keys."""
+    fields = [f"{name}.id" for name in t.identify]
+    for outcome in t.outcomes:
+        for c in outcome.create:
+            if c.for_each is not None or c.item_due is not None or c.item_key is not None:
+                fields += [f"{c.for_each}.{c.item_due}", f"{c.for_each}.{c.item_key}"]
+    return fields
+
+
 def _check_fields(spec: WorkflowSpec, t: TransitionSpec, model: type[Document]) -> None:
     fields = [t.occurred_field] if t.occurred_field else []
     for outcome in t.outcomes:
-        fields += [c.counted_from for c in outcome.create if c.counted_from != "event"]
-        fields += list(outcome.set_case.values())
+        fields += [c.counted_from for c in outcome.create if c.counted_from != "event" and c.for_each is None]
+        fields += list(outcome.set_case.values()) + list(outcome.satisfy_key.values())
         fields += [p for p in outcome.when if not p.startswith("case.")]
+    fields += _item_fields(t)
     for path in fields:
         if not has_path(model, path):
             raise _fail(spec, f"'{t.trigger}' refers to '{path}', which {model.__name__} does not have")
@@ -74,7 +85,7 @@ def _check_transition(
         if outcome.dest is not None and leaves_final and not t.reopens:
             raise _fail(spec, f"'{t.trigger}' leaves a final state without being marked 'reopens'")
         named = [c.kind for c in outcome.create] + list(outcome.satisfy) + list(outcome.supersede)
-        named += list(outcome.satisfy_all_open_except or ())
+        named += list(outcome.satisfy_all_open_except or ()) + list(outcome.satisfy_key)
         for kind in named:
             if kind not in kinds:
                 raise _fail(spec, f"'{t.trigger}' names the unknown obligation kind '{kind}'")
@@ -118,6 +129,17 @@ def validate_spec(
     for transition in spec.transitions:
         _check_transition(spec, transition, documents, rules or {})
     _check_reachable(spec)
+    _check_people(spec, documents)
+
+
+def _check_people(spec: WorkflowSpec, documents: Mapping[str, type[Document]]) -> None:
+    """The accused is set by a step, and each person field is a field of some step's documentation."""
+    if spec.accused_attribute is not None and spec.setting(spec.accused_attribute) is None:
+        raise _fail(spec, f"accused_attribute '{spec.accused_attribute}' is set by no step")
+    for path in spec.person_fields:
+        plain = path.replace("[].", ".")
+        if not any(has_path(documents[t.document], plain) for t in spec.transitions if t.document in documents):
+            raise _fail(spec, f"person_fields names '{path}', which no step's documentation has")
 
 
 class WorkflowRegistry:
@@ -138,6 +160,10 @@ class WorkflowRegistry:
         first id the pack names that its spec lacks. A refused pack leaves the registry as it was."""
         if not pack.versions:
             msg = f"The workflow pack {pack.id} brings no version; give it at least one WorkflowSpec."
+            raise WorkflowDefinitionError(msg)
+        unknown = sorted(set(pack.editions) - {spec.version for spec in pack.versions})
+        if unknown:
+            msg = f"The workflow pack {pack.id} has an edition for {unknown[0]}, which is none of its versions."
             raise WorkflowDefinitionError(msg)
         for spec in pack.versions:
             if spec.id != pack.id:
@@ -218,6 +244,13 @@ class WorkflowRegistry:
     def rule(self, spec: WorkflowSpec, name: str) -> Rule:
         return self._rules_of(spec.id)[name]
 
+    def needs_log(self, spec: WorkflowSpec, trigger: str) -> bool:
+        """Whether one of the rules of ``trigger`` reads the case log (so the step must load the events)."""
+        transition = spec.transition(trigger)
+        if transition is None:
+            return False
+        return any(wants_log(self.rule(spec, name)) for name in transition.rules)
+
     def machine(self, workflow: str, version: str) -> WorkflowMachine:
         self.spec(workflow, version)
         return self._machines[(workflow, version)]
@@ -229,9 +262,9 @@ class WorkflowRegistry:
             raise WorkflowDefinitionError(msg)
         return self._documents_of(spec.id)[transition.document]
 
-    def json_schema(self, workflow: str) -> dict[str, Any]:
-        """JSON Schema of every trigger's documentation in a workflow (its newest version)."""
-        spec = self.spec(workflow)
+    def json_schema(self, workflow: str, version: str | None = None) -> dict[str, Any]:
+        """JSON Schema of every trigger's documentation in a workflow version (by default its newest)."""
+        spec = self.spec(workflow, version)
         documents = self._documents_of(workflow)
         return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

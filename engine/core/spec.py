@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Role = Literal["staff", "case_handler", "principal", "deputy", "school_owner", "system"]
-#: What a transition may require of its actor. ``staff+`` is any employee, whatever their role.
-RoleRequirement = Literal["staff+", "principal", "case_handler"]
+#: What a transition may require of its actor. ``staff+`` is any employee, whatever their role;
+#: ``school_owner`` only the owner of the case's unit, even where the owner does not act as the head.
+RoleRequirement = Literal["staff+", "principal", "case_handler", "school_owner"]
 #: Who a duty or a message is for; resolved to addresses by the Directory port.
 RecipientRole = Literal["reporter", "principal", "responsible", "school_owner"]
 RECIPIENT_ROLES: tuple[str, ...] = get_args(RecipientRole)
@@ -51,8 +52,23 @@ class CreateObligation(_Frozen):
     counted_from: str = "event"
     """``event`` (when the step happened) or a dotted documentation field holding an instant. For a
     ``document`` deadline this field is the due instant itself."""
-    unless_exists: bool = False
-    """Skip when the case already has this duty, open or met (e.g. the school owner was already told)."""
+    unless_exists: bool | Literal["cycle"] = False
+    """Skip when the case already has this duty, open or met (e.g. the school owner was already told);
+    ``"cycle"``: only a duty created in the current cycle (since the creating step or the latest
+    reopening) counts."""
+    for_each: str | None = None
+    """A list field of the documentation: one duty per item, due at the item's ``item_due`` and keyed by
+    its ``item_key`` (each measure an authority imposed, with its own deadline)."""
+    item_due: str | None = None
+    item_key: str | None = None
+
+    @model_validator(mode="after")
+    def _items_named_whole(self) -> CreateObligation:
+        named = (self.for_each, self.item_due, self.item_key)
+        if any(n is not None for n in named) and any(n is None for n in named):
+            msg = f"a duty '{self.kind}' per item needs for_each, item_due and item_key together"
+            raise ValueError(msg)
+        return self
 
 
 class Notify(_Frozen):
@@ -67,6 +83,9 @@ class Outcome(_Frozen):
     create: tuple[CreateObligation, ...] = ()
     satisfy: tuple[str, ...] = ()
     satisfy_all_open_except: tuple[str, ...] | None = None
+    satisfy_key: dict[str, str] = Field(default_factory=dict)
+    """Duty kind -> a documentation field holding a key: meets the open duty of that kind with that key
+    (a per-item duty); refused, naming the field, when there is none."""
     supersede: tuple[str, ...] = ()
     """Open duties of these kinds are closed as replaced by this step (a revised plan's evaluation)."""
     notify: tuple[Notify, ...] = ()
@@ -88,6 +107,9 @@ class TransitionSpec(_Frozen):
     creates_case: bool = False
     reopens: bool = False
     """May leave a final state (``reopen``)."""
+    identify: tuple[str, ...] = ()
+    """List fields of the documentation whose items get an ``id`` when the caller gave none, short and
+    unique within the case, so a later step can name an item (a revision that keeps a measure)."""
 
 
 class WorkflowSpec(_Frozen):
@@ -103,6 +125,13 @@ class WorkflowSpec(_Frozen):
     principal_replaced_when: str | None = None
     """A case attribute that, when true, takes the principal out of the case: the owner acts and is
     notified instead (the stricter duty, when the unit's leadership is accused)."""
+    accused_attribute: str | None = None
+    """A case attribute naming a person kept out of the case by identity (``engine.core.accused``): they
+    take no step, are named in none of ``person_fields``, and when they are the head of the unit or a
+    deputy, ``principal_replaced_when`` is set whatever the documentation said."""
+    person_fields: tuple[str, ...] = ()
+    """Documentation fields naming people the accused may not be (``responsible``,
+    ``measures[].responsible`` for each item of a list)."""
 
     def state(self, state_id: str) -> StateSpec:
         for state in self.states:

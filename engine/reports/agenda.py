@@ -136,7 +136,7 @@ def agenda_item(
     """What the meeting must know about one open case as of ``now``, looking ahead to ``until``; ``calendar``
     is the calendar of the case's unit."""
     words = pack.label("nb")
-    recurring = {r.duty for r in pack.audit.recurring}
+    recurring = {r.duty for r in pack.audit_for(spec.version).recurring}
     overdue: list[DutyDue] = []
     evaluations: list[DutyDue] = []
     soon: list[DutyDue] = []

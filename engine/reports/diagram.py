@@ -1,4 +1,5 @@
-"""Workflow diagrams generated from the definitions: Mermaid for the README, rows for a table."""
+"""Workflow diagrams generated from the definitions: Mermaid and a Markdown table of the steps for the
+README, rows for a table."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ def rows(spec: WorkflowSpec) -> list[dict[str, str]]:
         dests = sorted({o.dest or "(samme)" for o in transition.outcomes})
         duties = sorted({c.kind for o in transition.outcomes for c in o.create})
         met = sorted({k for o in transition.outcomes for k in o.satisfy})
+        met += sorted({f"{kind} ({path})" for o in transition.outcomes for kind, path in o.satisfy_key.items()})
+        kept = {
+            ", ".join(o.satisfy_all_open_except) for o in transition.outcomes if o.satisfy_all_open_except is not None
+        }
+        met += [f"alle åpne unntatt {k}" if k else "alle åpne" for k in sorted(kept)]
         table.append(
             {
                 "trigger": transition.trigger,
@@ -52,3 +58,16 @@ def rows(spec: WorkflowSpec) -> list[dict[str, str]]:
             }
         )
     return table
+
+
+def markdown(spec: WorkflowSpec) -> str:
+    """Every step as a Markdown table (the README's, next to the diagram): where it may fire, where it
+    leads, who may fire it, the duties it creates and those it meets."""
+    columns = ("trigger", "from", "to", "roles", "creates", "satisfies")
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
+    ]
+    for row in rows(spec):
+        lines.append("| " + " | ".join(f"`{row['trigger']}`" if c == "trigger" else row[c] for c in columns) + " |")
+    return "\n".join(lines) + "\n"

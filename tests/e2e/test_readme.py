@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aktivitetsplikt.engine import builtin_registry
-from aktivitetsplikt.engine.reports.diagram import mermaid
+from aktivitetsplikt.engine.reports.diagram import markdown, mermaid
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -54,6 +54,13 @@ class TestReadme:
         )
         assert match is not None
         assert mermaid(builtin_registry().spec(workflow)) == match.group(1)
+
+    @pytest.mark.parametrize("workflow", ["aktivitetsplikt", "skjerpa_aktivitetsplikt"])
+    def test_step_table_matches_the_definition(self, workflow: str) -> None:
+        """The README's table of steps is exactly diagram.markdown of the newest definition."""
+        match = re.search(rf"<!-- steps:{workflow} -->\n(.*?)<!-- /steps:{workflow} -->", README, flags=re.S)
+        assert match is not None
+        assert markdown(builtin_registry().spec(workflow)) == match.group(1)
 
     def test_quickstart_script_runs(self, tmp_path: Path) -> None:
         """The README's first command's script runs a case to closed on a throwaway SQLite."""

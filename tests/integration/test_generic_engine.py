@@ -26,7 +26,7 @@ from aktivitetsplikt.engine.core.audit_profile import RequiredStep
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout, DossierSection
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.notifiers import Renderer
-from tests.conftest import T0
+from tests.conftest import T0, unpinned
 from tests.machines.concern import CONCERN_PACK
 
 STAFF = Actor(id="t-17", role="staff", school="hellerud")
@@ -42,7 +42,7 @@ def concern_registry() -> WorkflowRegistry:
 @pytest.fixture
 def concern(settings: Settings, clock: FixedClock) -> Iterator[Engine]:
     """An engine on a fresh SQLite file that knows only the concern pack."""
-    built = bootstrap(settings, clock=clock, registry=concern_registry(), upgrade=True)
+    built = bootstrap(unpinned(settings), clock=clock, registry=concern_registry(), upgrade=True)
     yield built
     built.uow.engine.dispose()  # type: ignore[attr-defined]
 

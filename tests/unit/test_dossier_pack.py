@@ -23,7 +23,7 @@ from aktivitetsplikt.engine.core.pack import LANGUAGES, Language, WorkflowPack
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.reports.export import export_json, render_html
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT_PACK, BUILTIN_PACKS, SKJERPA_PACK
-from tests.conftest import drive_to
+from tests.conftest import drive_to, unpinned
 from tests.fakes import InMemoryUnitOfWorkFactory
 from tests.machines.concern import CONCERN_PACK
 
@@ -72,6 +72,7 @@ def worded_concern() -> WorkflowPack:
 
 
 def engine_for(pack: WorkflowPack, settings: Settings, clock: FixedClock) -> Engine:
+    settings = unpinned(settings)
     registry = WorkflowRegistry()
     registry.register_pack(pack)
     uow = InMemoryUnitOfWorkFactory()

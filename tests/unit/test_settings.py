@@ -26,6 +26,8 @@ SPEC_DEADLINES = {
         "conclude_investigation": "10sd",
         "adopt_plan": "5sd",
         "max_evaluation_interval": "6w",
+        "assess_seriousness": "1sd",
+        "revise_plan": "5sd",
     },
     "skjerpa_aktivitetsplikt": {
         "notify_principal": "4h",
@@ -34,6 +36,8 @@ SPEC_DEADLINES = {
         "conclude_investigation": "5sd",
         "adopt_plan": "2sd",
         "max_evaluation_interval": "4w",
+        "assess_seriousness": "4h",
+        "revise_plan": "5sd",
     },
 }
 
@@ -127,6 +131,7 @@ class TestDefaults:
             "schools": {},
             "kindergartens": {},
             "escalation": {"remind_before": "1sd", "school_owner_after": "1sd"},
+            "versions": {},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 

@@ -21,6 +21,7 @@ from aktivitetsplikt.engine.core.model import iso
 from aktivitetsplikt.engine.core.texts import short_deadline
 from aktivitetsplikt.engine.reports.audit.model import Tally
 from aktivitetsplikt.engine.reports.audit.review import Review, capital, document, filled, possessive
+from aktivitetsplikt.engine.reports.audit.steps import cycles
 
 ALWAYS_KEY = "section_12_5"
 """The detail key that says the owner is always told: the name audit files have always used for it."""
@@ -82,7 +83,7 @@ def check_voice(r: Review) -> Tally:
     whose = capital(possessive(r.plan.words.pupil))
     for event in r.events:
         voice = r.plan.voice.get(event.trigger)
-        if voice is None:
+        if voice is None or any(document(event).get(k) != v for k, v in voice.when.items()):
             continue
         occasions += 1
         value = document(event).get(voice.field)
@@ -120,6 +121,8 @@ def check_owner(r: Review) -> Tally:
     notices = set(notice.notice_triggers)
     if _head_replaced(r):
         notices.update(notice.replaced_notice_triggers)
+    if notice.per_cycle:
+        return _owner_per_cycle(r, notices, always=always)
     if any(e.trigger in notices and filled(document(e).get(notice.notified_field)) for e in r.events):
         return Tally(1, 1)
     if any(o.kind == notice.duty and o.open and o.due_at > r.now for o in r.case.obligations):
@@ -129,6 +132,41 @@ def check_owner(r: Review) -> Tally:
     label = f"{capital(words.roles['school_owner'])} er ikke varslet, men saken {why}."
     r.find("school_owner", "school_owner_not_notified", label, serious=serious, **{ALWAYS_KEY: always})
     return Tally(0, 1)
+
+
+def _owner_per_cycle(r: Review, notices: set[str], *, always: bool) -> Tally:
+    """Every cycle that needs the owner told (any under ``always``, else one assessed serious) has its own
+    notice; with the head replaced, a reopening's own notice to the head went to the owner."""
+    notice = r.plan.profile.owner_notice
+    assert notice is not None
+    replaced = _head_replaced(r)
+    needed = missing = 0
+    for index, cycle in enumerate(cycles(r.events, r.plan.reopening)):
+        serious = any(
+            e.trigger == notice.serious_trigger and document(e).get(notice.serious_field or "") is True for e in cycle
+        )
+        if not (always or serious):
+            continue
+        told = any(e.trigger in notices and filled(document(e).get(notice.notified_field)) for e in cycle)
+        if told or (replaced and index > 0 and cycle[0].trigger in r.plan.head_noticed):
+            needed += 1
+            continue
+        first = cycle[0].seq
+        pending = any(
+            o.kind == notice.duty and o.open and o.due_at > r.now and o.created_seq >= first for o in r.case.obligations
+        )
+        if pending:
+            continue  # this cycle's notice is not due yet
+        needed, missing = needed + 1, missing + 1
+        owner = capital(r.plan.words.roles["school_owner"])
+        if index == 0:
+            why = f"gjelder {r.plan.words.section}" if always else "er vurdert som alvorlig"
+            label = f"{owner} er ikke varslet, men saken {why}."
+            r.find("school_owner", "school_owner_not_notified", label, serious=serious, **{ALWAYS_KEY: always})
+        else:
+            label = f"{owner} er ikke varslet om det som ble meldt på nytt i hendelse {first}."
+            r.find("school_owner", "school_owner_not_notified_in_cycle", label, cycle_seq=first, serious=serious)
+    return Tally(int(missing == 0), 1) if needed else Tally()
 
 
 def check_chain(r: Review) -> ChainVerdict:

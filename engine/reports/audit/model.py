@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
+from aktivitetsplikt.engine.core.audit_profile import AuditCheck
 from aktivitetsplikt.engine.core.chain import ChainVerdict
 from aktivitetsplikt.engine.core.model import iso
 
-Check = Literal["steps", "deadlines", "pupil_heard", "school_owner", "chain"]
+Check = AuditCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ CSV_FIELDS = (
     "school_owner_notified",
     "school_owner_required",
     "chain_intact",
+    "closed_apart",
 )
 
 
@@ -93,6 +95,8 @@ class CaseAudit:
     school_owner: Tally
     """``0 of 0`` when not required (yet); ``1 of 1`` when done; ``0 of 1`` when missing."""
     chain: ChainVerdict
+    closed_apart: str | None = None
+    """The name of a closing the profile lists apart (``pupil_left_school``), or None."""
 
     @property
     def has_findings(self) -> bool:
@@ -125,6 +129,7 @@ class CaseAudit:
                 "broken_at": self.chain.broken_at,
                 "problem": self.chain.problem,
             },
+            "closed_apart": self.closed_apart,
         }
 
     def csv_row(self) -> dict[str, Any]:
@@ -149,6 +154,7 @@ class CaseAudit:
             "school_owner_notified": self.school_owner.ok,
             "school_owner_required": self.school_owner.of,
             "chain_intact": _flag(self.chain.intact),
+            "closed_apart": self.closed_apart or "",
         }
 
 

@@ -37,6 +37,8 @@ class AuditPlan:
     """The steps whose documentation is a report: the creating one and the reopenings."""
     always_notify: bool
     """The creating step itself makes the owner's notice a duty: the owner is told of every case."""
+    head_noticed: frozenset[str]
+    """Reopening steps that send the head of the unit a notice of their own (the owner's, when replaced)."""
     voice: Mapping[str, VoiceField]
 
     def step_label(self, trigger: str) -> str:
@@ -65,20 +67,26 @@ def plan_of(spec: WorkflowSpec, pack: WorkflowPack) -> AuditPlan:
     known = _PLANS.get(key)
     if known is not None and known[0] is spec and known[1] is pack:
         return known[2]
-    notice = pack.audit.owner_notice
+    profile = pack.audit_for(spec.version)
+    notice = profile.owner_notice
     creating = spec.creating_transition
     creates = {c.kind for o in creating.outcomes for c in o.create}
     reopening = frozenset(t.trigger for t in spec.transitions if t.reopens)
     plan = AuditPlan(
         spec=spec,
-        profile=pack.audit,
+        profile=profile,
         words=pack.label("nb"),
         finals=frozenset(s.id for s in spec.states if s.final),
         creating=creating.trigger,
         reopening=reopening,
         opening=reopening | {creating.trigger},
         always_notify=notice is not None and notice.duty in creates,
-        voice={v.trigger: v for v in reversed(pack.audit.voice)},  # the first one named for a step wins
+        head_noticed=frozenset(
+            t.trigger
+            for t in spec.transitions
+            if t.reopens and any(n.recipient == "principal" for o in t.outcomes for n in o.notify)
+        ),
+        voice={v.trigger: v for v in reversed(profile.voice)},  # the first one named for a step wins
     )
     _PLANS[key] = (spec, pack, plan)
     return plan
@@ -121,6 +129,8 @@ class Review:
     now: datetime
     events: Sequence[Event]
     findings: list[Finding] = field(default_factory=list)
+    apart: str | None = None
+    """The name a closing of the case is listed apart under (``ClosingStep.listed_apart``)."""
 
     def find(self, check: Check, code: str, label: str, **detail: Any) -> None:
         self.findings.append(Finding(check, code, label, detail))

@@ -11,8 +11,10 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
+from aktivitetsplikt.engine.core.audit_profile import AuditedCase
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.core.model import Case
 from aktivitetsplikt.engine.core.pack import WorkflowPack
@@ -29,10 +31,15 @@ if TYPE_CHECKING:
 
 
 def audit_case(
-    case: Case, spec: WorkflowSpec, pack: WorkflowPack, calendar: SchoolCalendar, now: datetime
+    case: Case,
+    spec: WorkflowSpec,
+    pack: WorkflowPack,
+    calendar: SchoolCalendar,
+    now: datetime,
+    person: Callable[[str], str | None] | None = None,
 ) -> CaseAudit:
     """Audit one case with its ``events`` and ``obligations`` loaded, as of ``now``, by its pack's profile;
-    ``calendar`` is the calendar of the case's unit."""
+    ``calendar`` is the calendar of the case's unit, ``person`` the directory's person of a ref there."""
     if case.events is None:
         msg = f"Case {case.number} was loaded without its events; the audit needs the whole log."
         raise ValueError(msg)
@@ -42,6 +49,10 @@ def audit_case(
     voice = check_voice(r)
     owner = check_owner(r)
     chain = check_chain(r)
+    audited = AuditedCase(case, case.events, calendar, person or _nobody)
+    for name in r.plan.profile.hooks:
+        for found in pack.audit_hooks[name](audited):
+            r.find(found.check, found.code, found.label, **found.detail)
     return CaseAudit(
         case_id=case.id,
         number=case.number,
@@ -60,7 +71,13 @@ def audit_case(
         pupil_heard=voice,
         school_owner=owner,
         chain=chain,
+        closed_apart=r.apart,
     )
+
+
+def _nobody(ref: str) -> str | None:
+    """A directory that knows nobody: every ref stands for itself."""
+    return None
 
 
 def count_audit_cases(engine: Engine, school_year: str, school: str | None = None) -> int:
@@ -97,7 +114,8 @@ def audit_cases(
     spec_of, pack_of = spec_lookup(engine.registry), pack_lookup(engine.registry)
     with engine.uow() as uow:
         for case in uow.reports.cases_for_audit(school_year, school, batch=batch):
-            yield audit_case(case, spec_of(case), pack_of(case), calendar_of(case.school), now)
+            person = partial(engine.directory.person, case.school)
+            yield audit_case(case, spec_of(case), pack_of(case), calendar_of(case.school), now, person)
 
 
 def audit_school_year(

@@ -17,28 +17,32 @@ from aktivitetsplikt.engine.core.texts import short_deadline
 from aktivitetsplikt.engine.reports.audit.model import Tally
 from aktivitetsplikt.engine.reports.audit.review import Review, document
 
+MISSING = "step_missing"
+
 
 def check_steps(r: Review) -> Tally:
-    cycles = _cycles(r.events, r.plan.reopening)
+    split = cycles(r.events, r.plan.reopening)
     ok = of = 0
-    for index, cycle in enumerate(cycles):
+    for index, cycle in enumerate(split):
         reached = {e.to_state for e in cycle}
-        if index == len(cycles) - 1:
+        if index == len(split) - 1:
             reached.add(r.case.state)  # the projection too: a removed last event still counts
         taken: dict[str, list[Event]] = {}
         for event in cycle:
             taken.setdefault(event.trigger, []).append(event)
-        for step in _required_steps(r, cycle, first=index == 0, reached=reached):
-            ok += _require_step(r, taken.get(step, []), step)
+        for step, code in _required_steps(r, cycle, first=index == 0, reached=reached):
+            ok += _require_step(r, taken.get(step, []), step, code)
             of += 1
         if reached & r.plan.finals and r.plan.profile.closing_steps:
             ok += _require_closing(r, cycle)
             of += 1
-    recurring = _require_recurring(r)
+        before = _require_before_closing(r, cycle)
+        ok, of = ok + before.ok, of + before.of
+    recurring = _require_recurring(r) + _require_own_steps(r)
     return Tally(ok + recurring.ok, of + recurring.of)
 
 
-def _cycles(events: Sequence[Event], reopening: frozenset[str]) -> list[list[Event]]:
+def cycles(events: Sequence[Event], reopening: frozenset[str]) -> list[list[Event]]:
     """The log split at each reopening: every cycle is a report and the handling that followed it."""
     cycles: list[list[Event]] = [[]]
     for event in events:
@@ -48,18 +52,19 @@ def _cycles(events: Sequence[Event], reopening: frozenset[str]) -> list[list[Eve
     return cycles
 
 
-def _required_steps(r: Review, cycle: Sequence[Event], *, first: bool, reached: set[str]) -> list[str]:
-    """The cycle's opening step, then each step the profile requires for a state the cycle reached."""
-    steps = [r.plan.creating if first else cycle[0].trigger]
+def _required_steps(r: Review, cycle: Sequence[Event], *, first: bool, reached: set[str]) -> list[tuple[str, str]]:
+    """The cycle's opening step, then each step the profile requires for a state the cycle reached, each
+    with the code of its absence."""
+    steps = [(r.plan.creating if first else cycle[0].trigger, MISSING)]
     for required in r.plan.profile.required_steps:
         if (first or not required.first_cycle_only) and reached.intersection(required.when_reached):
-            steps.append(required.trigger)
+            steps.append((required.trigger, required.code))
     return steps
 
 
-def _require_step(r: Review, taken: Sequence[Event], step: str) -> bool:
+def _require_step(r: Review, taken: Sequence[Event], step: str, code: str = MISSING) -> bool:
     if not taken:
-        r.find("steps", "step_missing", f"«{r.plan.step_label(step)}» er ikke dokumentert.", step=step)
+        r.find("steps", code, f"«{r.plan.step_label(step)}» er ikke dokumentert.", step=step)
         return False
     return any(not r.missing(e) for e in taken) or r.documented(taken[0])
 
@@ -76,6 +81,7 @@ def _require_closing(r: Review, cycle: Sequence[Event]) -> bool:
     doc = document(event)
     for closing in closings:
         if event.trigger == closing.trigger and all(doc.get(k) == v for k, v in closing.when.items()):
+            r.apart = closing.listed_apart or r.apart
             return r.documented(event) if closing.documented else True
     step, pupil = r.plan.step_label(event.trigger), r.plan.words.pupil
     label = f"Saken ble avsluttet av «{step}» (hendelse {event.seq}) uten at {pupil} er konkludert trygg."
@@ -113,3 +119,47 @@ def _find_missing(r: Review, recurring: RecurringDuty, duty: Obligation) -> None
     else:
         label = f"«{r.plan.duty_label(duty.kind)}» med frist {due} er ikke dokumentert."
     r.find("steps", "evaluation_missing", label, step=recurring.trigger, due_at=iso(duty.due_at))
+
+
+def _require_before_closing(r: Review, cycle: Sequence[Event]) -> Tally:
+    """A closing of the cycle had the step it needs after the latest of the steps it follows (the plan
+    evaluated before the case closed)."""
+    ok = of = 0
+    for demand in r.plan.profile.before_closing:
+        for event in cycle:
+            doc = document(event)
+            if event.trigger != demand.closing or any(doc.get(k) != v for k, v in demand.when.items()):
+                continue
+            earlier = [e for e in cycle if e.seq < event.seq]
+            latest = max((e.seq for e in earlier if e.trigger in demand.after), default=None)
+            if latest is None:
+                continue
+            of += 1
+            if any(e.trigger == demand.trigger and e.seq > latest for e in earlier):
+                ok += 1
+                continue
+            step, need = r.plan.step_label(event.trigger), r.plan.step_label(demand.trigger)
+            label = f"«{step}» (hendelse {event.seq}) kom uten «{need}» etter hendelse {latest}."
+            r.find("steps", demand.code, label, step=event.trigger, seq=event.seq, after_seq=latest)
+    return Tally(ok, of)
+
+
+def _require_own_steps(r: Review) -> Tally:
+    """Each duty the profile names was met by one of its own steps, never by another (a closing)."""
+    if not r.plan.profile.own_steps:
+        return Tally()
+    by_seq = {e.seq: e for e in r.events}
+    ok = of = 0
+    for duty in r.case.obligations:
+        steps = r.plan.profile.own_steps.get(duty.kind)
+        if steps is None or duty.satisfied_by_seq is None:
+            continue
+        of += 1
+        event = by_seq.get(duty.satisfied_by_seq)
+        if event is None or event.trigger in steps:
+            ok += 1
+            continue
+        what, step = r.plan.duty_label(duty.kind), r.plan.step_label(event.trigger)
+        label = f"«{what}» ble regnet som gjort av «{step}» (hendelse {event.seq}), ikke av sitt eget steg."
+        r.find("steps", "duty_met_without_its_step", label, kind=duty.kind, seq=event.seq, step=event.trigger)
+    return Tally(ok, of)

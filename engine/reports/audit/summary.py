@@ -28,6 +28,7 @@ SUMMARY_FIELDS = (
     "school_owner_required",
     "chains_intact",
     "chains",
+    "cases_closed_apart",
 )
 
 
@@ -45,6 +46,8 @@ class SchoolSummary:
     pupil_heard: Tally = field(default_factory=Tally)
     school_owner: Tally = field(default_factory=Tally)
     chains: Tally = field(default_factory=Tally)
+    closed_apart: dict[str, int] = field(default_factory=dict)
+    """How many cases were closed in a way the audit lists apart, by its name (``pupil_left_school``)."""
 
     def add(self, audit: CaseAudit) -> None:
         self.cases += 1
@@ -55,6 +58,8 @@ class SchoolSummary:
         self.pupil_heard += audit.pupil_heard
         self.school_owner += audit.school_owner
         self.chains += Tally(int(audit.chain.intact), 1)
+        if audit.closed_apart is not None:
+            self.closed_apart[audit.closed_apart] = self.closed_apart.get(audit.closed_apart, 0) + 1
 
     @property
     def late_median(self) -> float | None:
@@ -83,6 +88,7 @@ class SchoolSummary:
             "school_owner_required": self.school_owner.of,
             "chains_intact": self.chains.ok,
             "chains": self.chains.of,
+            "cases_closed_apart": sum(self.closed_apart.values()),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -102,6 +108,7 @@ class SchoolSummary:
             "pupil_heard": {"heard": self.pupil_heard.ok, "occasions": self.pupil_heard.of},
             "school_owner": {"notified": self.school_owner.ok, "required": self.school_owner.of},
             "chains": {"intact": self.chains.ok, "checked": self.chains.of},
+            "closed_apart": dict(sorted(self.closed_apart.items())),
         }
 
 

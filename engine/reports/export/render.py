@@ -44,7 +44,7 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
     data = dossier.sections()
     verdict = chain_verdict(case)
     words = dossier.words
-    layout = [(section, words.section(section)) for section in dossier.pack.dossier.sections]
+    layout = [(section, words.section(section)) for section in dossier.layout.sections]
     return (
         _environment(words)
         .get_template("case.html.j2")
@@ -82,7 +82,7 @@ def _items(value: Any) -> Iterator[Item]:
 def _homes(dossier: Dossier, data: dict[str, Any]) -> dict[int, str]:
     """Where each event's anchor (``#h<seq>``) is: the first section that shows it."""
     homes: dict[int, str] = {}
-    for key in [s.key for s in dossier.pack.dossier.sections] + ["escalations"]:
+    for key in [s.key for s in dossier.layout.sections] + ["escalations"]:
         for item in _items(data[key]):
             homes.setdefault(int(item["seq"]), key)
     return homes
@@ -90,7 +90,7 @@ def _homes(dossier: Dossier, data: dict[str, Any]) -> dict[int, str]:
 
 def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """The case attributes among the facts: label, value and the flags shown on it."""
-    layout, words = dossier.pack.dossier, dossier.words
+    layout, words = dossier.layout, dossier.words
     shown = []
     for name in layout.case_attributes:
         if name in layout.flags or name not in facts:

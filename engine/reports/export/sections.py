@@ -19,7 +19,7 @@ from aktivitetsplikt.engine.reports.export.words import Words
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.app.service import Engine
     from aktivitetsplikt.engine.core.calendar import SchoolCalendar
-    from aktivitetsplikt.engine.core.dossier_layout import DossierSection
+    from aktivitetsplikt.engine.core.dossier_layout import DossierLayout, DossierSection
     from aktivitetsplikt.engine.core.spec import WorkflowSpec
 
 Item = dict[str, Any]
@@ -29,7 +29,8 @@ CORRECTS = "corrects"
 
 @dataclass(frozen=True)
 class Dossier:
-    """One case with everything its dossier reads: its definition, its pack, its words and calendar."""
+    """One case with everything its dossier reads: its definition, its pack and its version's layout, its
+    words and calendar."""
 
     engine: Engine
     case: Case
@@ -37,14 +38,16 @@ class Dossier:
     pack: WorkflowPack
     words: Words
     calendar: SchoolCalendar
+    layout: DossierLayout
 
     @classmethod
     def of(cls, engine: Engine, case: Case, language: Language = "nb") -> Dossier:
         pack = engine.registry.pack(case.workflow)
+        layout = pack.dossier_for(case.workflow_version)
         calendar = engine.decider.policy.calendar_of(case.school)
-        words = Words(pack.labels[language], pack.dossier, language, calendar.tz)
+        words = Words(pack.labels[language], layout, language, calendar.tz)
         spec = engine.registry.spec(case.workflow, case.workflow_version)
-        return cls(engine, case, spec, pack, words, calendar)
+        return cls(engine, case, spec, pack, words, calendar, layout)
 
     @property
     def events(self) -> list[Event]:
@@ -73,7 +76,7 @@ class Dossier:
         for event in self.events:
             by[event.trigger].append(self.item(event))
         data: dict[str, Any] = {"facts": self.facts(), "timeline": self.timeline()}
-        for section in self.pack.dossier.sections:
+        for section in self.layout.sections:
             data[section.key] = self.section(section, by)
         data["escalations"] = by[ESCALATED]
         data["duties"] = duties(self.spec, self.words, self.calendar, self.case, self.engine.clock.now())
@@ -118,7 +121,7 @@ class Dossier:
             "case_url": self.engine.settings.links.case_url.format(id=case.id),
             "exported_at": iso(self.engine.clock.now()),
         }
-        for key in self.pack.dossier.case_attributes:
+        for key in self.layout.case_attributes:
             if key in case.attributes:
                 facts[key] = case.attributes[key]
         return facts
