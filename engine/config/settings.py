@@ -24,6 +24,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from aktivitetsplikt.engine.config.http import AuthSettings, HttpSettings
 from aktivitetsplikt.engine.config.loading import (
     CONFIG_ENV,
     ENV_PREFIX,
@@ -57,12 +58,14 @@ log = structlog.get_logger(__name__)
 __all__ = [
     "CONFIG_ENV",
     "ENV_PREFIX",
+    "AuthSettings",
     "CalendarSettings",
     "Channel",
     "ClosedDays",
     "DaemonSettings",
     "DatabaseSettings",
     "EscalationSettings",
+    "HttpSettings",
     "KindergartenSettings",
     "LinkSettings",
     "NotifierSettings",
@@ -95,6 +98,8 @@ class Settings(BaseSettings):
     deadlines: dict[str, dict[str, Duration]] = Field(default_factory=dict)
     """``[deadlines.<workflow>]``: overrides of the workflow pack's default deadlines, name by name."""
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    """``[http]``: the HTTP service (``aktivitetsplikt serve``) and its token verification."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)

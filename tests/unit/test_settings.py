@@ -127,6 +127,23 @@ class TestDefaults:
             "schools": {},
             "kindergartens": {},
             "escalation": {"remind_before": "1sd", "school_owner_after": "1sd"},
+            "http": {
+                "auth": {
+                    "mode": "oidc",
+                    "issuer": None,
+                    "audience": None,
+                    "jwks_url": None,
+                    "algorithms": ["RS256", "ES256"],
+                    "leeway_seconds": 30,
+                    "id_claim": "sub",
+                    "role_claim": None,
+                    "groups_claim": "groups",
+                    "groups": {},
+                    "unit_claim": "school",
+                    "unit_groups": {},
+                    "dev_secret": None,
+                }
+            },
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 
