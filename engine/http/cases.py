@@ -67,6 +67,10 @@ async def _report(request: Request, response: Response, svc: Svc, caller: Caller
         msg = "A report is an object of workflow, school and pupil (texts) and document (an object of fields)."
         raise InvalidInput(msg)
     workflow, school, pupil = (str(t) for t in texts)
+    if school not in svc.engine.settings.units():
+        # The engine calls an unknown unit a configuration error (exit 5 in the CLI); here the client named it.
+        msg = f"No school or kindergarten has the id '{school}' in this service's configuration."
+        raise InvalidInput(msg)
 
     def work() -> dict[str, Any]:
         actor = caller.actor(school)
