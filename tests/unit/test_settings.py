@@ -108,6 +108,8 @@ class TestDefaults:
                 "max_attempts": 8,
                 "claim_lease": "5m",
                 "batch_size": 200,
+                "metrics_port": None,
+                "metrics_host": "127.0.0.1",
             },
             "notifiers": {
                 "channels": ["console"],
