@@ -1,8 +1,10 @@
 """The case routes: open a case, take a step (one path per trigger), read a case, list cases.
 
 Each route turns the caller into an Actor at the case's unit and calls the library; whether the actor
-may do it is the engine's answer. Steps answer with the case and its ``ETag`` (the case's version); a
-step sent with ``If-Match`` is taken only on that version (412 otherwise).
+may do it is the engine's answer. Steps answer with the case after the step (its log is left out:
+``GET /cases/{ref}`` has it) and its ``ETag`` (the case's version); a step sent with ``If-Match`` is
+taken only on that version (412 otherwise). A step is one transaction, no reads around it, unless the
+token names several units and the case's unit must be looked up to know where the caller stands.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ IfMatch = Annotated[
 def _answer(engine: Engine, case: Case, actor: Actor, response: Response) -> dict[str, Any]:
     response.headers["ETag"] = etag(case.version)
     return engine.case_json(case, actor)
+
+
+def _after_step(engine: Engine, case: Case, actor: Actor, response: Response) -> dict[str, Any]:
+    return _answer(engine, case, actor, response) | {"events": []}
 
 
 def router(schemas: DocumentSchemas) -> APIRouter:
@@ -77,7 +83,7 @@ async def _report(request: Request, response: Response, svc: Svc, caller: Caller
         engine = svc.engine
         case = engine.report(workflow=workflow, school=school, pupil=pupil, document=body["document"], actor=actor)
         response.headers["Location"] = f"/cases/{case.id}"
-        return _answer(engine, engine.get(case.id), actor, response)
+        return _after_step(engine, case, actor, response)
 
     return await run_in_threadpool(work)
 
@@ -91,9 +97,10 @@ def _step(trigger: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
 
         def work() -> dict[str, Any]:
             engine = svc.engine
-            actor = caller.actor(engine.get(ref, events=False).school)
+            unit = engine.get(ref, events=False).school if len(caller.units) > 1 else None
+            actor = caller.actor(unit)
             case = engine.fire(ref, trigger, document, actor, expected_version=version)
-            return _answer(engine, engine.get(case.id), actor, response)
+            return _after_step(engine, case, actor, response)
 
         return await run_in_threadpool(work)
 

@@ -33,7 +33,7 @@ class EventOut(BaseModel):
 
 
 class CaseOut(BaseModel):
-    """A case as spec section 11 shapes it; ``events`` is empty in lists."""
+    """A case as spec section 11 shapes it; ``events`` is empty in lists and in a step's answer."""
 
     id: str
     number: str

@@ -84,8 +84,19 @@ class TestACaseOverHttp:
             states.append(case["state"])
 
         assert ["reported", *(state for *_, state in CLOSE_PATH)] == states
+        assert [] == case["events"]  # a step answers without the log; GET has it
         shown = call(http, PRINCIPAL, "GET", f"/cases/{case['number']}").json()
         assert ["report", *(t for _, t, _, _ in CLOSE_PATH)] == [e["trigger"] for e in shown["events"]]
+
+    def test_a_step_answers_with_the_duties_it_created(self, http: Http) -> None:
+        """notify_principal meets its duty and creates start_investigation, as the answer shows."""
+        case = report(http)
+
+        answer = step(http, TEACHER, case, *CLOSE_PATH[0][1:3]).json()
+
+        assert [("notify_principal", True), ("start_investigation", False)] == [
+            (o["kind"], o["satisfied_at"] is not None) for o in answer["obligations"]
+        ]
 
     def test_the_report_answers_with_its_location_and_etag(self, http: Http) -> None:
         """201 with Location /cases/<id> and the ETag of version 1... whatever the first version is."""
