@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.errors import AktivitetspliktError, ConcurrencyConflict
@@ -44,11 +45,11 @@ def create_app(engine: Engine, verifier: TokenVerifier, readiness: Callable[[], 
     app = FastAPI(title="aktivitetsplikt", version="1", docs_url="/docs", redoc_url=None)
     schemas = DocumentSchemas(engine.registry)
     app.state.service = Service(engine, verifier, schemas, readiness)
-    app.state.metrics = Metrics(engine)
+    app.state.metrics = metrics = Metrics(engine)
     for router in (cases.router(schemas), reports.api, catalog.api, operations.api):
         app.include_router(router)
     _handle_errors(app)
-    app.middleware("http")(_access_log)
+    app.add_middleware(AccessLog, metrics=metrics)
     app.openapi = openapi_builder(app, schemas, description=DESCRIPTION)  # type: ignore[method-assign]
     if verifier.development:
         log.warning("development_mode", warning=operations.DEV_WARNING)
@@ -85,33 +86,43 @@ def _handle_errors(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected)
 
 
-async def _access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """One line per request: method, route template, status, duration and the staff ref of the caller.
-    Never the path (it names cases), the query or the body (they may name pupils)."""
-    started = time.perf_counter()
-    given = request.headers.get("x-request-id", "")
-    request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-    status = 500  # unless the app answers: an exception passes through here to the last-resort handler
-    try:
-        response = await call_next(request)
-        status = response.status_code
-        response.headers["X-Request-Id"] = request_id
-        return response
-    finally:
-        elapsed = time.perf_counter() - started
-        route = _route(request)
-        request.app.state.metrics.requests.labels(request.method, route, str(status)).observe(elapsed)
-        log.info(
-            "http_request",
-            method=request.method,
-            route=route,
-            status=status,
-            ms=round(elapsed * 1000, 1),
-            actor_id=getattr(request.state, "actor_id", None),
-            request_id=request_id,
-        )
+class AccessLog:
+    """One line per request: method, route template, status, duration and the staff ref of the caller;
+    never the path (it names cases), the query or the body (they may name pupils). Also the latency
+    metric. Plain ASGI, so the answer streams through without the copy a BaseHTTPMiddleware makes."""
 
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
 
-def _route(request: Request) -> str:
-    found: Any = request.scope.get("route")
-    return str(getattr(found, "path", "unmatched"))
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        status = 500  # unless the app answers: an exception passes through here to the last-resort handler
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-Id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = str(getattr(scope.get("route"), "path", "unmatched"))
+            self.metrics.requests.labels(scope["method"], route, str(status)).observe(elapsed)
+            log.info(
+                "http_request",
+                method=scope["method"],
+                route=route,
+                status=status,
+                ms=round(elapsed * 1000, 1),
+                actor_id=scope.get("state", {}).get("actor_id"),
+                request_id=request_id,
+            )

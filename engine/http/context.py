@@ -28,9 +28,14 @@ class Service:
     """The schema revision the database is at and the one this code needs; raises when it cannot be reached."""
 
 
-def service(request: Request) -> Service:
+def service_of(request: Request) -> Service:
     found: Service = request.app.state.service
     return found
+
+
+async def service(request: Request) -> Service:
+    # async: a plain attribute read, not worth the hop to the thread pool that a sync dependency takes
+    return service_of(request)
 
 
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access token (JWT) from the identity provider.")
@@ -43,7 +48,7 @@ def identity(
     if credentials is None:
         msg = "This service needs a bearer token in the Authorization header; sign in with your identity provider."
         raise NotAuthenticated(msg)
-    caller = service(request).verifier.verify(credentials.credentials)
+    caller = service_of(request).verifier.verify(credentials.credentials)
     request.state.actor_id = caller.id  # for the access log line, which names staff, never pupils
     return caller
 
