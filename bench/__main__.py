@@ -74,6 +74,29 @@ def run(quick: bool, only: set[str] | None) -> list[Figure]:
         results.extend(figures.audit(folder, 3 if quick else 7))
     if wanted("memory"):
         results.append(figures.memory(folder, 20_000 if quick else 100_000))
+    if wanted("http"):
+        results.extend(_http_figures(folder, quick))
+    return results
+
+
+def _http_figures(folder: Path, quick: bool) -> list[Figure]:
+    """A step over HTTP against the library (SQLite and PostgreSQL), and 16 clients at once on PostgreSQL."""
+    from bench import http
+
+    runs = 30 if quick else 200
+    results = [http.step_vs_library(data.sqlite_url(folder / "http.db"), folder / "h-sqlite", "SQLite file", runs)]
+    pg = _pg_database()
+    if pg is not None:
+        try:
+            results.append(http.step_vs_library(pg, folder / "h-pg", "PostgreSQL", runs))
+        finally:
+            _drop_pg(pg)
+        pg = _pg_database()
+        assert pg is not None
+        try:
+            results.append(http.throughput(pg, folder / "h-pg-16", "PostgreSQL", 25 if quick else 100))
+        finally:
+            _drop_pg(pg)
     return results
 
 
@@ -83,7 +106,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["transition", "sweep", "audit", "cli", "memory"],
+        choices=["transition", "sweep", "audit", "cli", "memory", "http"],
         help="measure only these figures (repeatable)",
     )
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"), help="where to write JSON")

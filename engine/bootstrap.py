@@ -13,6 +13,7 @@ from aktivitetsplikt.engine.app.ports import Clock, Directory
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+from aktivitetsplikt.engine.errors import ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine as DbEngine
@@ -85,3 +86,20 @@ def bootstrap(
         directory=directory or ConfigDirectory(settings),
         taken=NumberTaken,
     )
+
+
+def schema_status(engine: Engine) -> tuple[str | None, str]:
+    """The schema revision the engine's database is at and the one this code needs (a readiness check).
+    Raises ConfigError when the database cannot be reached."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from aktivitetsplikt.storage.repository import SqlAlchemyUnitOfWorkFactory
+    from aktivitetsplikt.storage.schema import HEAD_REVISION, current_revision
+
+    if not isinstance(engine.uow, SqlAlchemyUnitOfWorkFactory):
+        return HEAD_REVISION, HEAD_REVISION  # an embedder's own storage has no alembic schema to check
+    try:
+        return current_revision(engine.uow.engine), HEAD_REVISION
+    except SQLAlchemyError as exc:
+        msg = f"The database cannot be reached ({type(exc).__name__}); check database.url and the server."
+        raise ConfigError(msg) from None

@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,15 +76,24 @@ def _scheduler_logs_to_structlog() -> None:
         scheduler_log.addHandler(_ToStructlog())
 
 
-def guarded(name: str, job: Callable[[], Any]) -> Callable[[], None]:
-    """Run a job; log and swallow its failure so the next run tries again."""
+Observer = Callable[[str, float, bool], None]
+"""Told each job run: the job's name, how long it took in seconds, and whether it succeeded."""
+
+
+def guarded(name: str, job: Callable[[], Any], observe: Observer | None = None) -> Callable[[], None]:
+    """Run a job; log and swallow its failure so the next run tries again; tell ``observe`` how it went."""
 
     def run() -> None:
+        started = time.perf_counter()
         try:
             result = job()
         except Exception as exc:
             log.error(f"{name}_failed", error=type(exc).__name__, detail=(str(exc).splitlines() or [""])[0][:300])
+            if observe is not None:
+                observe(name, time.perf_counter() - started, False)
             return
+        if observe is not None:
+            observe(name, time.perf_counter() - started, True)
         summary = result.to_json() if hasattr(result, "to_json") else {"steps": len(result or [])}
         if any(summary.values()):
             log.info(f"{name}_done", **summary)
@@ -92,8 +102,9 @@ def guarded(name: str, job: Callable[[], Any]) -> Callable[[], None]:
 
 
 class Daemon:
-    def __init__(self, engine: Engine, notifier: Notifier) -> None:
+    def __init__(self, engine: Engine, notifier: Notifier, observe: Observer | None = None) -> None:
         self.engine = engine
+        self.observe = observe
         self.dispatcher = engine.dispatcher(notifier)
         self.stopping = threading.Event()
         self._scheduler: Any = None
@@ -118,7 +129,7 @@ class Daemon:
         )
         start = datetime.now(UTC)
         scheduler.add_job(
-            guarded("sweep", self.engine.sweep),
+            guarded("sweep", self.engine.sweep, self.observe),
             "interval",
             seconds=sweep_every,
             id="sweep",
@@ -126,7 +137,7 @@ class Daemon:
             misfire_grace_time=max(int(sweep_every), 1),
         )
         scheduler.add_job(
-            guarded("dispatch", lambda: self.dispatcher.dispatch(stop=self.stopping)),
+            guarded("dispatch", lambda: self.dispatcher.dispatch(stop=self.stopping), self.observe),
             "interval",
             seconds=dispatch_every,
             id="dispatch",

@@ -67,6 +67,13 @@ class NotPermitted(AktivitetspliktError):
         super().__init__(message)
 
 
+class NotAuthenticated(AktivitetspliktError):
+    """The caller proved no identity: no bearer token, or one that is expired, foreign or forged. Raised
+    by the HTTP face before the engine is asked anything; the library itself trusts the embedder's actor."""
+
+    exit_code = 2
+
+
 class CaseNotFound(AktivitetspliktError):
     """No case has the given id or number."""
 

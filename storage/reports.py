@@ -15,14 +15,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
+from aktivitetsplikt.engine.app.ports import DutyGauge
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation
-from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow
+from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
 CASES = CaseRow.__table__
 EVENTS = EventRow.__table__
 DUTIES = ObligationRow.__table__
+OUTBOX = OutboxRow.__table__
 # Columns in the order of the dataclass fields, so a row becomes an object positionally (no per-column
 # attribute lookups: a school year is tens of thousands of rows). A field without a column fails here.
 CASE_COLUMNS = [CASES.c[f.name] for f in fields(Case) if f.name not in ("obligations", "events")]
@@ -106,3 +109,23 @@ class SqlAlchemyReportRepository:
             chunk = rows[start : start + IN_LIST]
             cases.extend(self._cases(chunk, self._duties([r.id for r in chunk], open_until=until)))
         return cases
+
+    def duty_gauges(self, now: datetime, stuck_level: int) -> list[DutyGauge]:
+        """Open, overdue and stuck duties per unit, in one aggregate over the open duties' partial indexes."""
+        overdue = func.sum(when((DUTIES.c.due_at <= now, 1), else_=0))
+        stuck = func.sum(when((DUTIES.c.escalation_level >= stuck_level, 1), else_=0))
+        stmt = (
+            select(CASES.c.school, func.count(), overdue, stuck)
+            .select_from(DUTIES.join(CASES, CASES.c.id == DUTIES.c.case_id))
+            .where(DUTIES.c.satisfied_at.is_(None))
+            .group_by(CASES.c.school)
+            .order_by(CASES.c.school)
+        )
+        return [
+            DutyGauge(row[0], int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in self.session.execute(stmt)
+        ]
+
+    def outbox_counts(self) -> dict[str, int]:
+        """How many outbox messages are in each status (pending, sent, failed)."""
+        stmt = select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status)
+        return {str(status): int(count) for status, count in self.session.execute(stmt)}

@@ -99,6 +99,16 @@ class OutboxRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class DutyGauge:
+    """The open duties of one unit now: how many, how many past their deadline, how many stuck."""
+
+    school: str
+    open: int
+    overdue: int
+    stuck: int
+
+
 class ReportRepository(Protocol):
     """Cases read in bulk for the audit and the meeting agenda; never one query per case."""
 
@@ -112,6 +122,14 @@ class ReportRepository(Protocol):
     def agenda_cases(self, school: str | None, until: datetime, *, open_states: Sequence[str]) -> list[Case]:
         """The cases in one of ``open_states`` (at one school), by number, each with only its open duties
         due by ``until``; no events."""
+        ...
+
+    def duty_gauges(self, now: datetime, stuck_level: int) -> list[DutyGauge]:
+        """Per unit with open duties: open, overdue at ``now``, escalated to ``stuck_level`` or past it."""
+        ...
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Outbox messages per status."""
         ...
 
 
@@ -145,6 +163,7 @@ __all__ = [
     "CaseRepository",
     "Clock",
     "Directory",
+    "DutyGauge",
     "DutyRepository",
     "Notifier",
     "OutboxRepository",

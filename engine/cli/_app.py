@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from aktivitetsplikt.engine.core.limits import MAX_DOC_BYTES, MAX_DOC_DEPTH, nesting_depth
+
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.app.service import Engine
     from aktivitetsplikt.engine.config.settings import Settings
@@ -120,12 +122,6 @@ def _engine(as_json: bool) -> Engine:
     raise AssertionError  # pragma: no cover
 
 
-MAX_DOC_BYTES = 1024 * 1024
-"""A step's documentation is text a person wrote: a megabyte is far more than any real one."""
-MAX_DOC_DEPTH = 16
-"""The deepest documentation model nests objects in lists a few levels; anything deeper is not ours."""
-
-
 def _read_bytes(path: str, as_json: bool) -> bytes:
     try:
         if path == "-":
@@ -145,17 +141,6 @@ def _read_bytes(path: str, as_json: bool) -> bytes:
     return raw
 
 
-def _depth(value: Any) -> int:
-    """How deep objects and lists nest in ``value`` (iteratively: a deep value must not exhaust the stack)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
-    return deepest
-
-
 def _read_doc(path: str, as_json: bool) -> dict[str, Any]:
     raw = _read_bytes(path, as_json)
     try:
@@ -173,7 +158,7 @@ def _read_doc(path: str, as_json: bool) -> dict[str, Any]:
         _fail(msg, EXIT_USAGE, as_json=as_json)
     if not isinstance(data, dict):
         _fail(f"The documentation in {path} must be a JSON object of fields.", EXIT_USAGE, as_json=as_json)
-    if _depth(data) > MAX_DOC_DEPTH:
+    if nesting_depth(data) > MAX_DOC_DEPTH:
         msg = f"The documentation in {path} nests objects or lists too deeply; give only the step's fields."
         _fail(msg, EXIT_USAGE, as_json=as_json)
     return data

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from aktivitetsplikt.engine.cli._app import (
+    EXIT_CONFIG,
     EXIT_USAGE,
     JsonOption,
     _engine,
@@ -146,16 +147,31 @@ def daemon() -> None:
     settings = _settings(False)
     configure_logging()
 
+    observe = _daemon_metrics(settings)
+
     def work() -> None:
         lock = sqlite_lock(settings.database.url)
         try:
             engine = bootstrap(settings)
-            Daemon(engine, build_notifier(settings, engine.registry.words)).run()
+            Daemon(engine, build_notifier(settings, engine.registry.words), observe).run()
         finally:
             if lock is not None:
                 lock.close()
 
     _run(False, work)
+
+
+def _daemon_metrics(settings: Any) -> Any:
+    """With ``[daemon] metrics_port``, serve the jobs' durations to Prometheus; else observe nothing."""
+    port = settings.daemon.metrics_port
+    if port is None:
+        return None
+    try:
+        from aktivitetsplikt.engine.http.daemon_metrics import serve_job_metrics
+    except ImportError:
+        msg = "[daemon] metrics_port needs the http extra (prometheus-client); pip install 'aktivitetsplikt[http]'."
+        _fail(msg, EXIT_CONFIG, as_json=False)
+    return serve_job_metrics(settings.daemon.metrics_host, port)
 
 
 @app.command("demo")

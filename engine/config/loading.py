@@ -26,7 +26,11 @@ CONFIG_ENV = "AKTIVITETSPLIKT_CONFIG"
 """Environment variable naming the config file when ``load_settings`` is given no path."""
 
 # Secrets allowed only from the environment: (table path in TOML, key).
-_ENV_ONLY_SECRETS = ((("notifiers", "smtp"), "password"), (("notifiers", "webhook"), "secret"))
+_ENV_ONLY_SECRETS = (
+    (("notifiers", "smtp"), "password"),
+    (("notifiers", "webhook"), "secret"),
+    (("http", "auth"), "dev_secret"),
+)
 
 
 def config_file(path: str | Path | None) -> Path | None:

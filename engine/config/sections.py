@@ -43,6 +43,9 @@ class DaemonSettings(_Section):
     in a quarter of the lease, and stops using a claim when half of it has gone."""
     batch_size: int = Field(default=200, ge=1, le=10_000)
     """Duties or messages claimed per database transaction."""
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Serve the sweep's and the dispatcher's durations to Prometheus on this port (needs the http extra)."""
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("sweep_every", "dispatch_every", "claim_lease")
     @classmethod

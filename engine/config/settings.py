@@ -24,6 +24,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from aktivitetsplikt.engine.config.http import AuthSettings, HttpSettings
 from aktivitetsplikt.engine.config.loading import (
     CONFIG_ENV,
     ENV_PREFIX,
@@ -57,12 +58,14 @@ log = structlog.get_logger(__name__)
 __all__ = [
     "CONFIG_ENV",
     "ENV_PREFIX",
+    "AuthSettings",
     "CalendarSettings",
     "Channel",
     "ClosedDays",
     "DaemonSettings",
     "DatabaseSettings",
     "EscalationSettings",
+    "HttpSettings",
     "KindergartenSettings",
     "LinkSettings",
     "NotifierSettings",
@@ -97,6 +100,8 @@ class Settings(BaseSettings):
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     versions: dict[str, str] = Field(default_factory=dict)
     """``[versions]``: workflow -> the version its new cases start on (default: the newest its pack brings)."""
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    """``[http]``: the HTTP service (``aktivitetsplikt serve``) and its token verification."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)

@@ -223,3 +223,32 @@ class TestImportTime:
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
 
         assert (0, "") == (result.returncode, result.stderr)
+
+
+HTTP_LIBRARIES = ("fastapi", "starlette", "uvicorn", "jwt", "prometheus_client")
+
+
+class TestHttpFace:
+    def test_only_the_http_face_imports_the_web_stack(self) -> None:
+        """FastAPI, uvicorn, PyJWT and prometheus-client are the http extra: the library never needs them."""
+        offending = [
+            f"{rel}: {m}"
+            for folder in PACKAGES
+            for path in sources(folder)
+            if not (rel := str(path.relative_to(ROOT))).startswith("engine/http/")
+            for m in sorted(imports_of(path))
+            if is_within(m, HTTP_LIBRARIES) and rel != "engine/cli/serve.py"
+        ]
+
+        assert [] == offending
+
+    def test_the_http_face_reaches_the_adapters_only_through_bootstrap(self) -> None:
+        """engine/http/ imports no storage or notifier module: readiness comes from bootstrap.schema_status."""
+        offending = [
+            f"{path.relative_to(ROOT)}: {m}"
+            for path in sources("engine/http")
+            for m in project_imports(path)
+            if is_within(m, ("aktivitetsplikt.storage", "aktivitetsplikt.notifiers", "aktivitetsplikt.workflows"))
+        ]
+
+        assert sources("engine/http") and [] == offending

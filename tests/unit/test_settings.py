@@ -112,6 +112,8 @@ class TestDefaults:
                 "max_attempts": 8,
                 "claim_lease": "5m",
                 "batch_size": 200,
+                "metrics_port": None,
+                "metrics_host": "127.0.0.1",
             },
             "notifiers": {
                 "channels": ["console"],
@@ -132,6 +134,23 @@ class TestDefaults:
             "kindergartens": {},
             "escalation": {"remind_before": "1sd", "school_owner_after": "1sd"},
             "versions": {},
+            "http": {
+                "auth": {
+                    "mode": "oidc",
+                    "issuer": None,
+                    "audience": None,
+                    "jwks_url": None,
+                    "algorithms": ["RS256", "ES256"],
+                    "leeway_seconds": 30,
+                    "id_claim": "sub",
+                    "role_claim": None,
+                    "groups_claim": "groups",
+                    "groups": {},
+                    "unit_claim": "school",
+                    "unit_groups": {},
+                    "dev_secret": None,
+                }
+            },
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 
