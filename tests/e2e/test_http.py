@@ -278,7 +278,7 @@ class TestOperations:
 
         body = document["paths"]["/cases/{ref}/steps/adopt_plan"]["post"]["requestBody"]["content"]["application/json"]
         report_body = document["paths"]["/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-        plan = document["components"]["schemas"]["Plan_aktivitetsplikt"]
-        assert {"$ref": "#/components/schemas/Plan_aktivitetsplikt"} in body["schema"]["anyOf"]
+        plan = document["components"]["schemas"]["Plan2026"]
+        assert {"$ref": "#/components/schemas/Plan2026"} in body["schema"]["anyOf"]
         assert {"problem", "measures", "evaluation_at"} <= set(plan["required"])
         assert "workflow" == report_body["discriminator"]["propertyName"]
