@@ -85,3 +85,6 @@ class AuthSettings(_Section):
 
 class HttpSettings(_Section):
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    metrics_token: SecretStr | None = None
+    """A static bearer token for the Prometheus scraper on /metrics (identity providers' tokens expire);
+    only from ``AKTIVITETSPLIKT_HTTP__METRICS_TOKEN``. Without it /metrics takes a verified token."""

@@ -33,18 +33,26 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 DESCRIPTION = """The duty to act (aktivitetsplikt) in schools and kindergartens, over HTTP.
 
-Every route but `/healthz`, `/readyz` and `/metrics` needs an OIDC bearer token. What the caller may do
+Every route but `/healthz` and `/readyz` needs an OIDC bearer token (`/metrics` also takes the
+scraper's static token). What the caller may do
 and read is the engine's rule, the same as in the library and the command line. Errors are RFC 9457
 `application/problem+json` with the engine's error class in `error`. A step answers with the case's
 version as its `ETag`; send it back in `If-Match` to take a step on exactly that version (412 otherwise).
 """
 
 
-def create_app(engine: Engine, verifier: TokenVerifier, readiness: Callable[[], tuple[str | None, str]]) -> FastAPI:
-    """The service for ``engine``; ``readiness`` gives the database's schema revision and the one needed."""
+def create_app(
+    engine: Engine,
+    verifier: TokenVerifier,
+    readiness: Callable[[], tuple[str | None, str]],
+    *,
+    metrics_token: str | None = None,
+) -> FastAPI:
+    """The service for ``engine``; ``readiness`` gives the database's schema revision and the one needed;
+    ``metrics_token`` is the Prometheus scraper's static token (else /metrics takes a verified token)."""
     app = FastAPI(title="aktivitetsplikt", version="1", docs_url="/docs", redoc_url=None)
     schemas = DocumentSchemas(engine.registry)
-    app.state.service = Service(engine, verifier, schemas, readiness)
+    app.state.service = Service(engine, verifier, schemas, readiness, metrics_token)
     app.state.metrics = metrics = Metrics(engine)
     for router in (cases.router(schemas), reports.api, catalog.api, operations.api):
         app.include_router(router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -26,6 +27,7 @@ class Service:
     schemas: DocumentSchemas
     readiness: Callable[[], tuple[str | None, str]]
     """The schema revision the database is at and the one this code needs; raises when it cannot be reached."""
+    metrics_token: str | None = None
 
 
 def service_of(request: Request) -> Service:
@@ -51,6 +53,15 @@ def identity(
     caller = service_of(request).verifier.verify(credentials.credentials)
     request.state.actor_id = caller.id  # for the access log line, which names staff, never pupils
     return caller
+
+
+def scraper(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    """/metrics: the configured scrape token, else any verified caller (counts per unit, no case)."""
+    expected = service_of(request).metrics_token
+    given = credentials.credentials if credentials is not None else ""
+    if expected is not None and hmac.compare_digest(given.encode(), expected.encode()):
+        return
+    identity(request, credentials)
 
 
 Caller = Annotated[Identity, Depends(identity)]

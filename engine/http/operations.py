@@ -1,21 +1,21 @@
-"""Operations: health (open), readiness (open), Prometheus metrics, and the outbox.
+"""Operations: health and readiness (open), Prometheus metrics, and the outbox.
 
 ``/healthz`` says the process answers and, loudly, when it runs on the development key. ``/readyz`` says
-the database answers and its schema is the one this code needs. ``/metrics`` is open like the health
-checks, as Prometheus scrapes without tokens: it carries counts per unit, never a case or a person.
+the database answers and its schema is the one this code needs. ``/metrics`` carries counts per unit,
+never a case or a person; it takes the scrape token of ``[http] metrics_token`` or a verified token.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from aktivitetsplikt.engine.errors import AktivitetspliktError
-from aktivitetsplikt.engine.http.context import Caller, Svc
+from aktivitetsplikt.engine.http.context import Caller, Svc, scraper
 from aktivitetsplikt.engine.http.problems import responses
 from aktivitetsplikt.engine.http.schemas import Health, MessageOut, Ready
 
@@ -55,9 +55,9 @@ def readyz(svc: Svc) -> Any:
     tags=["operations"],
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, **responses()},
 )
-async def metrics(request: Request) -> Response:
+async def metrics(request: Request, _: Annotated[None, Depends(scraper)]) -> Response:
     registry = request.app.state.metrics.registry
     body = await run_in_threadpool(generate_latest, registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

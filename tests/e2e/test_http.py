@@ -263,13 +263,17 @@ class TestOperations:
     def test_metrics_count_the_open_duties_per_school(self, http: Http) -> None:
         """After one report, hellerud has one open duty (notify the principal), none overdue yet."""
         report(http)
-        with http.client() as client:
-            text = client.get("/metrics").text
+        text = call(http, TEACHER, "GET", "/metrics").text
 
         assert 'aktivitetsplikt_duties_open{school="hellerud"} 1.0' in text
         assert 'aktivitetsplikt_duties_overdue{school="hellerud"} 0.0' in text
         assert 'aktivitetsplikt_outbox_messages{status="pending"}' in text
         assert "aktivitetsplikt_http_request_seconds_bucket" in text
+
+    def test_metrics_are_not_anonymous(self, http: Http) -> None:
+        """Without a token /metrics is 401, like everything but the health checks."""
+        with http.client() as client:
+            assert 401 == client.get("/metrics").status_code
 
     def test_the_openapi_document_types_every_step(self, http: Http) -> None:
         """Each trigger has its path with the pack's model as its body; the report is a union by workflow."""
@@ -278,7 +282,8 @@ class TestOperations:
 
         body = document["paths"]["/cases/{ref}/steps/adopt_plan"]["post"]["requestBody"]["content"]["application/json"]
         report_body = document["paths"]["/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-        plan = document["components"]["schemas"]["Plan2026"]
-        assert {"$ref": "#/components/schemas/Plan2026"} in body["schema"]["anyOf"]
-        assert {"problem", "measures", "evaluation_at"} <= set(plan["required"])
+        plans = [document["components"]["schemas"][ref["$ref"].rpartition("/")[2]] for ref in body["schema"]["anyOf"]]
+        # One model per pack that defines adopt_plan (the schools' and the kindergartens'), each typed.
+        assert 2 == len(plans)
+        assert all({"problem", "measures", "evaluation_at"} <= set(plan["required"]) for plan in plans)
         assert "workflow" == report_body["discriminator"]["propertyName"]

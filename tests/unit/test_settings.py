@@ -149,7 +149,8 @@ class TestDefaults:
                     "unit_claim": "school",
                     "unit_groups": {},
                     "dev_secret": None,
-                }
+                },
+                "metrics_token": None,
             },
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
