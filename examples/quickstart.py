@@ -87,7 +87,7 @@ def main() -> None:
     for trigger, document, actor in steps:
         case = engine.fire(case.id, trigger, document, actor)
         print(f"{case.number}: {trigger:<24} -> {case.state}")
-    verdict = engine.verify(case.id)
+    verdict = engine.verify(case.id, actor=principal)  # a read: it takes the reader and is logged
     print(f"{case.number}: {verdict.events} events, hash chain intact: {verdict.intact}")
     print(f"database: {folder / 'quickstart.db'}")
 

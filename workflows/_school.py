@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.audit_profile import AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
@@ -73,13 +74,21 @@ def deadlines(**texts: str) -> dict[str, Duration]:
     return {name: Duration.parse(text) for name, text in texts.items()}
 
 
+MEASURE_HOLDERS = {"adopt_plan": ("measures.responsible",), "revise_plan": ("measures.responsible",)}
+"""The written plan names who carries out each measure (§ 12-4); they may read the case."""
+
+
 def school_pack(
     spec: WorkflowSpec,
     labels: Mapping[Language, Labels],
     defaults: Mapping[str, Duration],
     audit: AuditProfile,
     dossier: DossierLayout,
+    *,
+    accused: str | None = None,
 ) -> WorkflowPack:
+    """A school workflow's pack; ``accused`` is the case attribute naming an accused employee (§ 12-5),
+    who never reads the case."""
     return WorkflowPack(
         id=spec.id,
         institution="school",
@@ -90,4 +99,5 @@ def school_pack(
         audit=audit,
         dossier=dossier,
         rules=RULES,
+        access=AccessProfile(measure_holders=MEASURE_HOLDERS, accused=accused),
     )

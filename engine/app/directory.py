@@ -1,9 +1,30 @@
-"""The default Directory: recipients by role from ``[schools.<id>]`` and ``[kindergartens.<id>]``."""
+"""The default Directory: recipients by role, and people by any of their refs, from ``[schools.<id>]`` and
+``[kindergartens.<id>]``."""
 
 from __future__ import annotations
 
-from aktivitetsplikt.engine.config.settings import Settings
+from collections.abc import Iterable
+
+from aktivitetsplikt.engine.config.settings import Settings, UnitSettings
 from aktivitetsplikt.engine.core.model import Case
+
+
+def _people(unit: UnitSettings) -> dict[str, str]:
+    """Every ref known at a unit -> the key of its person.
+
+    A person's key is their staff ref (stable in the embedding system) or, for someone with no staff
+    entry (an owner, a head of the unit configured by address only), their address. A staff ref and its
+    address are one person; the head, the deputies and the owner are found by either.
+    """
+    people: dict[str, str] = {}
+    for ref, address in unit.staff.items():
+        key = people.get(address, ref)  # two refs with one address are one person: the first ref is the key
+        people.setdefault(ref, key)
+        people.setdefault(address, key)
+    configured: Iterable[str] = (unit.head, *unit.deputies, unit.owned_by)
+    for ref in configured:
+        people.setdefault(ref, ref)
+    return people
 
 
 class ConfigDirectory:
@@ -13,9 +34,16 @@ class ConfigDirectory:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._people: dict[str, dict[str, str]] = {}
 
     def resolve(self, school: str, ref: str) -> str:
         return self.settings.unit(school).staff.get(ref, ref)
+
+    def person(self, school: str, ref: str) -> str | None:
+        people = self._people.get(school)
+        if people is None:  # built once per unit: the settings are frozen
+            people = self._people[school] = _people(self.settings.unit(school))
+        return people.get(ref)
 
     def addresses(self, case: Case, role: str) -> list[str]:
         unit = self.settings.unit(case.school)

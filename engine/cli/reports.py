@@ -32,13 +32,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from aktivitetsplikt.engine.app.service import Engine
+    from aktivitetsplikt.engine.core.model import Actor
     from aktivitetsplikt.engine.core.pack import Labels
     from aktivitetsplikt.engine.reports.agenda import Agenda, DutyDue, SchoolAgenda
     from aktivitetsplikt.engine.reports.audit import AuditReport
 
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import app
+from aktivitetsplikt.engine.cli._app import ReaderId, ReaderRole, ReaderSchool, app
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 SchoolOption = Annotated[str | None, typer.Option("--school", help="Only this school (its id in the config).")]
@@ -70,17 +71,25 @@ def audit(
         Path | None,
         typer.Option("--out", help="Also write JSON and CSV files to this folder.", file_okay=False),
     ] = None,
+    reads: Annotated[
+        bool, typer.Option("--reads", help="Also list reads of each case by people with no role in it.")
+    ] = False,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Internal audit (internrevisjon) of every case of a school year. Exit 0 even with findings."""
+    """Internal audit (internrevisjon) of every case of a school year the reader may see. Exit 0 even with
+    findings."""
     match = SCHOOL_YEAR.fullmatch(school_year)
     if match is None or int(match[2]) != int(match[1]) + 1:
         msg = f"--school-year '{school_year}' is not a school year; write it like 2025-2026."
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)
     engine = cli._engine(as_json)
+    reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        report = _run_audit(engine, school_year, school)
+        report = _run_audit(engine, school_year, school, reader, reads)
         written = _write_or_fail(report, out, as_json) if out is not None else []
         counted = f"{report.cases_with_findings} av {len(report.cases)} saker har avvik."
         if as_json:
@@ -95,21 +104,22 @@ def audit(
     cli._run(as_json, work)
 
 
-def _run_audit(engine: Engine, school_year: str, school: str | None) -> AuditReport:
+def _run_audit(engine: Engine, school_year: str, school: str | None, reader: Actor, reads: bool) -> AuditReport:
     from aktivitetsplikt.engine.reports.audit import audit_school_year, count_audit_cases
 
     if not sys.stderr.isatty():
-        return audit_school_year(engine, school_year, school)
-    total = count_audit_cases(engine, school_year, school)
+        return audit_school_year(engine, school_year, school, actor=reader, reads=reads)
+    total = count_audit_cases(engine, school_year, school, actor=reader)
     if total < PROGRESS_FROM:
-        return audit_school_year(engine, school_year, school)
+        return audit_school_year(engine, school_year, school, actor=reader, reads=reads)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("Reviderer saker"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("audit", total=total)
-        return audit_school_year(engine, school_year, school, on_case=lambda _: progress.advance(task))
+        advance = lambda _: progress.advance(task)  # noqa: E731 - a one-line callback
+        return audit_school_year(engine, school_year, school, actor=reader, reads=reads, on_case=advance)
 
 
 def _write_or_fail(report: AuditReport, folder: Path, as_json: bool) -> list[Path]:
@@ -238,15 +248,20 @@ def _print_findings(console: Console, report: AuditReport) -> None:
 def agenda(
     school: SchoolOption = None,
     days: Annotated[int, typer.Option("--days", min=0, max=366, help="Evaluations due within this many days.")] = 14,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The fortnightly case meeting: open cases, what is overdue and the evaluations coming up."""
+    """The fortnightly case meeting: the open cases the reader may see, what is overdue and the
+    evaluations coming up."""
     engine = cli._engine(as_json)
+    reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
         from aktivitetsplikt.engine.reports.agenda import meeting_agenda
 
-        result = meeting_agenda(engine, school, days=days)
+        result = meeting_agenda(engine, school, actor=reader, days=days)
         if as_json:
             cli._print_json(result.to_json())
         else:

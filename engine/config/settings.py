@@ -24,6 +24,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from aktivitetsplikt.engine.config.access import AccessSettings
 from aktivitetsplikt.engine.config.loading import (
     CONFIG_ENV,
     ENV_PREFIX,
@@ -57,6 +58,7 @@ log = structlog.get_logger(__name__)
 __all__ = [
     "CONFIG_ENV",
     "ENV_PREFIX",
+    "AccessSettings",
     "CalendarSettings",
     "Channel",
     "ClosedDays",
@@ -95,6 +97,8 @@ class Settings(BaseSettings):
     deadlines: dict[str, dict[str, Duration]] = Field(default_factory=dict)
     """``[deadlines.<workflow>]``: overrides of the workflow pack's default deadlines, name by name."""
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    """``[access]``: the ids honoured as ``it_admin``."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)
@@ -181,6 +185,7 @@ class Settings(BaseSettings):
             remind_before=self.escalation.remind_before,
             school_owner_after=self.escalation.school_owner_after,
             calendars=self._kindergarten_calendars(),
+            it_admins=frozenset(self.access.it_admins),
         )
 
     def _kindergarten_calendars(self) -> dict[str, SchoolCalendar]:

@@ -12,9 +12,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from aktivitetsplikt.engine.core.access import StepParties
 from aktivitetsplikt.engine.core.chain import GENESIS
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.documents import Document, ValidationContext, lookup, validate_document
+from aktivitetsplikt.engine.core.identity import Identities
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requirements_met
 from aktivitetsplikt.engine.core.policy import Policy, Unit
@@ -68,28 +70,30 @@ class Decider:
         self.calendar = policy.calendar
         """The default calendar; a case's deadlines are counted on its unit's (``policy.calendar_of``)."""
         self.new_id = new_id
+        self.identities = Identities(policy, directory, registry.hiding_attributes)
 
     # --- who may do what -------------------------------------------------------------------------
 
-    def access(self, case: Case, spec: WorkflowSpec) -> CaseAccess:
+    def access(self, case: Case, spec: WorkflowSpec, actor: Actor) -> CaseAccess:
         school = self.policy.unit(case.school)
         words = self.registry.words(spec.id)
         return CaseAccess(
             school=case.school,
             school_owner=school.school_owner,
-            deputies=tuple(school.deputies),
             responsible=case.responsible,
             principal_replaced=principal_replaced(spec, case.attributes),
             number=case.number or None,
             section=words.section if words is not None else spec.id,
             appoints=spec.setting("responsible"),
+            configured=self.identities.configured(case.school, actor.id),
+            not_configured=self.identities.not_configured(actor, case.school),
         )
 
     def allowed_triggers(self, case: Case, actor: Actor) -> list[str]:
         """Triggers the actor may fire on the case in its current state (documentation aside)."""
         spec = self.registry.spec(case.workflow, case.workflow_version)
         try:
-            met = requirements_met(actor, self.access(case, spec))
+            met = requirements_met(actor, self.access(case, spec, actor))
         except (NotPermitted, ConfigError):  # an actor who may not touch the case may fire nothing
             return []
         machine = self.registry.machine(spec.id, spec.version)
@@ -169,7 +173,7 @@ class Decider:
         actor: Actor,
         now: datetime,
     ) -> Decision:
-        authorize(actor, transition, self.access(case, spec))
+        authorize(actor, transition, self.access(case, spec, actor))
         if case.state not in spec.source_states(transition):
             raise TransitionNotAllowed(transition.trigger, case.state, self.allowed_triggers(case, actor))
         calendar = self.policy.calendar_of(case.school)
@@ -239,7 +243,13 @@ class Decider:
         )
         updated.head_hash = event.hash
         messages = self._notices(spec, updated, transition, outcome, created, now)
-        return Decision(case=updated, event=event, created=created, satisfied=satisfied, messages=messages)
+        step = StepParties(
+            actor, case, updated, stored, transition.trigger, transition.creates_case or transition.reopens
+        )
+        parties = step.parties(self.registry.access(spec.id), lambda ref: self.directory.person(case.school, ref))
+        return Decision(
+            case=updated, event=event, created=created, satisfied=satisfied, messages=messages, parties=parties
+        )
 
     def _project(
         self,

@@ -1,4 +1,4 @@
-"""The one port the pure core needs: who receives what is meant for a role on a case."""
+"""The one port the pure core needs of the people at a unit: who receives what, and who someone is."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from aktivitetsplikt.engine.core.model import Case
 
 
 class Directory(Protocol):
-    """Resolves who a message goes to. The default reads ``[schools.*]``; embedders plug their own."""
+    """Resolves who a message goes to and who a ref belongs to. The default reads ``[schools.*]``;
+    embedders plug their own."""
 
     def addresses(self, case: Case, role: str) -> list[str]:
         """The addresses of everyone holding ``role`` (principal, school_owner, responsible, reporter)
         on the case. A staff ref with no known address is returned as it is, so the send fails loudly."""
+        ...
+
+    def person(self, school: str, ref: str) -> str | None:
+        """The canonical key of the person ``ref`` (a staff ref, an address, the configured principal,
+        deputy or owner id) belongs to at the unit ``school``, or None when the directory does not know
+        the ref. Two refs of one person give the same key, so checks compare people, not strings."""
         ...

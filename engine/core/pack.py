@@ -2,7 +2,7 @@
 
 The engine knows no law. A pack (one per workflow id, under ``workflows/``) carries the workflow's
 versions (:class:`WorkflowSpec`), its documentation models, its named rules, its default deadlines, its
-audit profile, its dossier layout and its labels in bokmål and nynorsk. The registry checks that
+audit profile, its dossier layout, its access profile and its labels in bokmål and nynorsk. The registry checks that
 everything a pack names exists in its spec when the pack is registered, so a misspelt id is a
 definition error at start, never a silent pass.
 """
@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.audit_profile import AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.documents import Document
@@ -77,6 +78,8 @@ class WorkflowPack:
     audit: AuditProfile
     dossier: DossierLayout
     rules: Mapping[str, Rule] = field(default_factory=dict)
+    access: AccessProfile = field(default_factory=AccessProfile)
+    """Where the law names the people with a part in a case (who hold a measure, who is accused)."""
 
     @property
     def latest(self) -> WorkflowSpec:

@@ -46,6 +46,8 @@ class Policy:
     school_owner_after: Duration
     calendars: Mapping[str, SchoolCalendar] = field(default_factory=dict)
     """Units with a calendar of their own (a kindergarten's closed days); the others use ``calendar``."""
+    it_admins: frozenset[str] = frozenset()
+    """The ids honoured in the role ``it_admin`` (``[access] it_admins``)."""
 
     def unit(self, unit_id: str) -> Unit:
         try:

@@ -127,6 +127,7 @@ class TestDefaults:
             "schools": {},
             "kindergartens": {},
             "escalation": {"remind_before": "1sd", "school_owner_after": "1sd"},
+            "access": {"it_admins": []},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from aktivitetsplikt.engine.core.chain import ChainVerdict
 from aktivitetsplikt.engine.core.model import iso
 
-Check = Literal["steps", "deadlines", "pupil_heard", "school_owner", "chain"]
+Check = Literal["steps", "deadlines", "pupil_heard", "school_owner", "chain", "reads"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,7 @@ CSV_FIELDS = (
     "school_owner_notified",
     "school_owner_required",
     "chain_intact",
+    "reads_without_role",
 )
 
 
@@ -93,6 +94,8 @@ class CaseAudit:
     school_owner: Tally
     """``0 of 0`` when not required (yet); ``1 of 1`` when done; ``0 of 1`` when missing."""
     chain: ChainVerdict
+    reads_without_role: int | None = None
+    """Reads of the case by people with no role in it; None when the audit did not look at the reads."""
 
     @property
     def has_findings(self) -> bool:
@@ -125,6 +128,7 @@ class CaseAudit:
                 "broken_at": self.chain.broken_at,
                 "problem": self.chain.problem,
             },
+            "reads_without_role": self.reads_without_role,
         }
 
     def csv_row(self) -> dict[str, Any]:
@@ -149,6 +153,7 @@ class CaseAudit:
             "school_owner_notified": self.school_owner.ok,
             "school_owner_required": self.school_owner.of,
             "chain_intact": _flag(self.chain.intact),
+            "reads_without_role": "" if self.reads_without_role is None else self.reads_without_role,
         }
 
 
