@@ -1,4 +1,5 @@
-"""The ``audit`` and ``agenda`` commands (spec sections 7 and 8), registered on the ``aktivitetsplikt`` app.
+"""The ``audit`` command (spec sections 7 and 8), registered on the ``aktivitetsplikt`` app (``agenda.py``
+has the agenda).
 
 It uses the shared helpers of ``cli._app`` (``_engine``, ``_run``, ``_print_json``) and, like the other
 command modules, imports only typer and the standard library at module level, so ``--help`` stays
@@ -22,7 +23,7 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
     from aktivitetsplikt.engine.app.service import Engine
     from aktivitetsplikt.engine.core.model import Actor
-    from aktivitetsplikt.engine.core.pack import Labels
-    from aktivitetsplikt.engine.reports.agenda import Agenda, DutyDue, SchoolAgenda
     from aktivitetsplikt.engine.reports.audit import AuditReport
 
 
@@ -239,75 +238,3 @@ def _print_findings(console: Console, report: AuditReport) -> None:
     console.print(table)
     if len(rows) > FINDINGS_SHOWN:
         console.print(f"Viser {FINDINGS_SHOWN} av {len(rows)} avvik; alle står i --json og i filene fra --out.")
-
-
-# --- agenda -----------------------------------------------------------------------------------------------
-
-
-@app.command("agenda")
-def agenda(
-    school: SchoolOption = None,
-    days: Annotated[int, typer.Option("--days", min=0, max=366, help="Evaluations due within this many days.")] = 14,
-    actor_id: ReaderId = None,
-    actor_role: ReaderRole = None,
-    actor_school: ReaderSchool = None,
-    as_json: JsonOption = False,
-) -> None:
-    """The fortnightly case meeting: the open cases the reader may see, what is overdue and the
-    evaluations coming up."""
-    engine = cli._engine(as_json)
-    reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
-
-    def work() -> None:
-        from aktivitetsplikt.engine.reports.agenda import meeting_agenda
-
-        result = meeting_agenda(engine, school, actor=reader, days=days)
-        if as_json:
-            cli._print_json(result.to_json())
-        else:
-            _print_agenda(engine, result)
-
-    cli._run(as_json, work)
-
-
-def _print_agenda(engine: Engine, result: Agenda) -> None:
-    from aktivitetsplikt.engine.core.texts import short_deadline
-
-    console = _console()
-    zone = engine.decider.policy.calendar.tz
-    day = result.generated_at.astimezone(zone).strftime("%d.%m.%Y")
-    if not result.schools:
-        console.print(f"Saksmøte {day}: ingen skoler er satt opp.")
-    for school in result.schools:
-        _print_school_agenda(console, school, day, result.days, lambda at: short_deadline(at, zone))
-
-
-def _print_school_agenda(
-    console: Console, school: SchoolAgenda, day: str, days: int, when: Callable[[Any], str]
-) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    if not school.items:
-        console.print(f"Saksmøte {day}, {escape(school.name)}: ingen åpne saker.")
-        return
-    overdue = sum(1 for item in school.items if item.overdue)
-    title = f"Saksmøte {day}, {escape(school.name)}: {len(school.items)} åpne saker, {overdue} med forfalte frister"
-    table = Table(title=title, title_justify="left")
-    for column in ("Sak", "Type", "Status", "Ansvarlig", "Forfalt", f"Evaluering neste {days} dager", "Andre frister"):
-        table.add_column(column)
-    for item in school.items:
-        table.add_row(
-            item.number + (" [bold red](står fast)[/]" if item.stuck else ""),
-            item.words.section,
-            item.state_label + (" (alvorlig)" if item.serious else ""),
-            escape(item.responsible or "-"),
-            "\n".join(_overdue_line(d, item.words) for d in item.overdue) or "-",
-            "\n".join(when(d.due_at) for d in item.evaluations_due) or "-",
-            "\n".join(f"{d.label}: {when(d.due_at)}" for d in item.due_soon) or "-",
-        )
-    console.print(table)
-
-
-def _overdue_line(duty: DutyDue, words: Labels) -> str:
-    return f"[bold red]{duty.label}: {words.days(duty.school_days_late or 0)}[/]"
