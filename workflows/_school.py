@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.audit_profile import AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
 from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _labels as words
+from aktivitetsplikt.workflows._common import access
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import RULES
 from aktivitetsplikt.workflows.documents import DOCUMENTS
@@ -74,10 +74,6 @@ def deadlines(**texts: str) -> dict[str, Duration]:
     return {name: Duration.parse(text) for name, text in texts.items()}
 
 
-MEASURE_HOLDERS = {"adopt_plan": ("measures.responsible",), "revise_plan": ("measures.responsible",)}
-"""The written plan names who carries out each measure (§ 12-4); they may read the case."""
-
-
 def school_pack(
     spec: WorkflowSpec,
     labels: Mapping[Language, Labels],
@@ -85,10 +81,9 @@ def school_pack(
     audit: AuditProfile,
     dossier: DossierLayout,
     *,
-    accused: str | None = None,
+    stricter: bool = False,
 ) -> WorkflowPack:
-    """A school workflow's pack; ``accused`` is the case attribute naming an accused employee (§ 12-5),
-    who never reads the case."""
+    """A school workflow's pack; ``stricter``: the duty when an employee offends (§ 12-5)."""
     return WorkflowPack(
         id=spec.id,
         institution="school",
@@ -99,5 +94,5 @@ def school_pack(
         audit=audit,
         dossier=dossier,
         rules=RULES,
-        access=AccessProfile(measure_holders=MEASURE_HOLDERS, accused=accused),
+        access=access(stricter=stricter),
     )

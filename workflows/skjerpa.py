@@ -34,5 +34,5 @@ SKJERPA_PACK = school_pack(
     ),
     SCHOOL_AUDIT,
     SKJERPA_DOSSIER,
-    accused="accused_staff",
+    stricter=True,
 )

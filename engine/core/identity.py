@@ -19,7 +19,7 @@ from collections.abc import Callable
 from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.model import Actor, Relation
-from aktivitetsplikt.engine.core.policy import Policy
+from aktivitetsplikt.engine.core.policy import CONFIG_TABLES, Policy
 from aktivitetsplikt.engine.errors import NotPermitted
 
 LEADERSHIP = frozenset({"principal", "deputy"})
@@ -29,6 +29,11 @@ SEES_VIA: dict[str, frozenset[Relation]] = {
 }
 """The parties through which staff and case handlers see a case; other roles see by unit."""
 NEVER_SEES: frozenset[Relation] = frozenset({"accused"})
+CONFIG_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "school": ("school", "principal", "school owner", "school_owner"),
+    "kindergarten": ("kindergarten", "director", "owner", "owner"),
+}
+"""Per kind of unit: what it is called, its head and owner, and the owner's key in its config table."""
 SYSTEM_REFUSED = "The system role belongs to the engine's own sweep; act and read as a person with a role."
 
 
@@ -75,18 +80,21 @@ class Identities:
         return frozenset(roles)
 
     def not_configured(self, actor: Actor, unit_id: str) -> str:
-        """Which role the id is not configured in at the unit, and how to configure it."""
+        """Which role the id is not configured in at the unit, and how to configure it (in the words of
+        the unit's table: ``[schools.<id>] principal`` or ``[kindergartens.<id>] director``)."""
         unit = self.policy.unit(unit_id)
+        noun, head, owner, owner_key = CONFIG_WORDS[unit.kind]
+        table = f"{CONFIG_TABLES[unit.kind]}.{unit_id}"
         if actor.role == "principal":
             return (
-                f"{actor.id} is not the principal configured for school '{unit_id}'; act as {unit.principal}, "
-                f"or map {actor.id} to that address under [schools.{unit_id}.staff]"
+                f"{actor.id} is not the {head} configured for {noun} '{unit_id}'; act as {unit.principal}, "
+                f"or map {actor.id} to that address under [{table}.staff]"
             )
         if actor.role == "deputy":
-            return f"{actor.id} is not listed under [schools.{unit_id}] deputies"
+            return f"{actor.id} is not listed under [{table}] deputies"
         return (
-            f"{actor.id} is not the school owner configured for school '{unit_id}'; "
-            f"set [schools.{unit_id}] school_owner or act as {unit.school_owner}"
+            f"{actor.id} is not the {owner} configured for {noun} '{unit_id}'; "
+            f"set [{table}] {owner_key} or act as {unit.school_owner}"
         )
 
     # --- reading ---------------------------------------------------------------------------------------
@@ -119,8 +127,8 @@ class Identities:
         if actor.school is not None:
             raise NotPermitted(self.not_configured(actor, actor.school) + ".")
         msg = (
-            f"{actor.id} is not the school owner configured for any school; set school_owner under "
-            "[schools.<id>] or act as the configured owner."
+            f"{actor.id} is not the owner configured for any school or kindergarten; set school_owner under "
+            "[schools.<id>] or owner under [kindergartens.<id>], or act as the configured owner."
         )
         raise NotPermitted(msg)
 

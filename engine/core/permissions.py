@@ -43,11 +43,7 @@ def _school_scope(actor: Actor, access: CaseAccess) -> None:
         raise NotPermitted(msg)
     if actor.role == "school_owner":
         if "school_owner" not in access.configured:
-            msg = (
-                f"{actor.id} is not the school owner configured for school '{access.school}'; "
-                f"set [schools.{access.school}] school_owner or act as {access.school_owner}."
-            )
-            raise NotPermitted(msg)
+            raise NotPermitted(access.not_configured + ".")
         return
     if actor.school is None:
         msg = f"{actor.id} has no school; say which school the actor belongs to (it must be '{access.school}')."

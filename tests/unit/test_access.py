@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,7 @@ from tests.access_support import (
 )
 from tests.conftest import ADMIN, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
+from tests.units_support import load_unit_settings
 
 IMPOSTOR = Actor(id="t-17", role="principal", school="hellerud")
 NOT_CONFIGURED = (
@@ -114,8 +116,9 @@ class TestIdentitiesWhenReading:
             ),
             (
                 Actor(id="annen@kommune.example", role="school_owner"),
-                "annen@kommune.example is not the school owner configured for any school; set school_owner "
-                "under [schools.<id>] or act as the configured owner.",
+                "annen@kommune.example is not the owner configured for any school or kindergarten; set "
+                "school_owner under [schools.<id>] or owner under [kindergartens.<id>], or act as the configured "
+                "owner.",
             ),
             (
                 Actor(id="t-17", role="it_admin"),
@@ -137,6 +140,19 @@ class TestIdentitiesWhenReading:
         drive_to(engine, "reported")
         with pytest.raises(NotPermitted, match=f"^{re.escape(message)}$"):
             engine.list_cases(actor=actor)
+
+    def test_a_kindergartens_director_is_named_in_its_own_words_and_table(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FixedClock
+    ) -> None:
+        """At a kindergarten the refusal speaks of its director and [kindergartens.<id>]."""
+        engine, _ = make_engine(load_unit_settings(tmp_path, monkeypatch, deadlines=""), clock)
+        impostor = Actor(id="b-03", role="principal", school="solsikken")
+        message = (
+            "b-03 is not the director configured for kindergarten 'solsikken'; act as styrer@solsikken.example, "
+            "or map b-03 to that address under [kindergartens.solsikken.staff]."
+        )
+        with pytest.raises(NotPermitted, match=f"^{re.escape(message)}$"):
+            engine.list_cases(actor=impostor)
 
 
 class TestScope:
