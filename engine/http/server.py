@@ -17,6 +17,6 @@ from aktivitetsplikt.engine.http.auth import TokenVerifier
 def serve(settings: Settings, *, host: str, port: int) -> None:
     """Serve until SIGTERM or SIGINT; uvicorn finishes the requests in flight first."""
     verifier = TokenVerifier(settings.http.auth)  # refuses to start without issuer, audience and keys
-    engine = bootstrap(settings)
+    engine = bootstrap(settings, face="http")
     app = create_app(engine, verifier, lambda: schema_status(engine))
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

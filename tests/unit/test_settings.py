@@ -151,6 +151,7 @@ class TestDefaults:
                     "dev_secret": None,
                 }
             },
+            "access": {"it_admins": []},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 
