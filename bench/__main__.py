@@ -63,6 +63,16 @@ def run(quick: bool, only: set[str] | None) -> list[Figure]:
                 results.append(figures.transition(pg, folder / "t-pg", "PostgreSQL", runs))
             finally:
                 _drop_pg(pg)
+    if wanted("read"):
+        results.append(
+            figures.read_logging(data.sqlite_url(folder / "read.db"), folder / "r-sqlite", "SQLite file, WAL", runs * 2)
+        )
+        pg = _pg_database()
+        if pg is not None:
+            try:
+                results.append(figures.read_logging(pg, folder / "r-pg", "PostgreSQL", runs * 2))
+            finally:
+                _drop_pg(pg)
     if wanted("sweep") or wanted("cli"):
         base = figures.big_sqlite("open-100k")
         if wanted("sweep"):
@@ -106,7 +116,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["transition", "sweep", "audit", "cli", "memory", "http"],
+        choices=["transition", "read", "sweep", "audit", "cli", "memory", "http"],
         help="measure only these figures (repeatable)",
     )
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"), help="where to write JSON")

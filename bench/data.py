@@ -7,6 +7,7 @@ the temp folder, keyed by the schema revision, and copied before a figure that c
 
 from __future__ import annotations
 
+import getpass
 import logging
 import shutil
 import tempfile
@@ -40,9 +41,23 @@ code = "HEL"
 principal = "rektor@hellerud.example"
 school_owner = "skoleeier@kommune.example"
 [schools.hellerud.staff]
+"rektor" = "rektor@hellerud.example"
 "t-17" = "laerer17@hellerud.example"
 "t-18" = "laerer18@hellerud.example"
+
+[access]
+it_admins = ["{operator}"]
 """
+
+
+def config_text(url: str) -> str:
+    """The benchmark's config on ``url``; the OS user is its IT admin, so the CLI figures read as it."""
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        operator = "bench"
+    return CONFIG.format(url=url, operator=operator)
+
 
 TEACHER = Actor(id="t-17", role="staff", school="hellerud")
 PRINCIPAL = Actor(id="rektor", role="principal", school="hellerud")
@@ -79,7 +94,7 @@ def quiet() -> None:
 def open_engine(folder: Path, url: str, clock: FixedClock | None = None) -> Engine:
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
-    config.write_text(CONFIG.format(url=url), encoding="utf-8")
+    config.write_text(config_text(url), encoding="utf-8")
     return bootstrap(load_settings(config), clock=clock or FixedClock(T0), upgrade=True)
 
 

@@ -20,7 +20,7 @@ from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.repository import _case_values, _event_values, _message_values, _obligation_values
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 from bench import data
-from bench.harness import Figure, Sample, measure
+from bench.harness import Figure, Sample, measure, measure_pair
 
 BIG = 100_000
 
@@ -62,7 +62,7 @@ def transition(url: str, folder: Path, label: str, runs: int) -> Figure:
     floor_ids = ids[total // 2 :]
     decisions: list[tuple[Decision, int]] = []
     for case_id in floor_ids:
-        case = engine.get(case_id, events=False)
+        case = engine.get(case_id, actor=data.PRINCIPAL, events=False)
         decisions.append(
             (engine.decider.fire(case, "notify_principal", data.NOTIFY, data.TEACHER, engine.clock.now()), case.version)
         )
@@ -76,6 +76,36 @@ def transition(url: str, folder: Path, label: str, runs: int) -> Figure:
     value = measure(lambda: engine.fire(next(engine_ids), "notify_principal", data.NOTIFY, data.TEACHER), runs=runs)
     db.dispose()
     return Figure(f"one persisted transition ({label})", value, "s", "<= 2x floor", floor=floor, ratio_max=2.0)
+
+
+def read_logging(url: str, folder: Path, label: str, runs: int, cases: int = 20) -> Figure:
+    """``engine.get`` of a case with its log and duties by the principal, the read appended to the access
+    log in its own transaction, vs the same scoped read through the same repository without the record."""
+    engine = data.open_engine(folder, url)
+    reader = data.PRINCIPAL
+    ids = []
+    for i in range(cases):
+        case = engine.report(
+            workflow="aktivitetsplikt", school="hellerud", pupil=f"elev-{i}", document=data.REPORT, actor=data.TEACHER
+        )
+        for trigger, document, actor in data.PATH:
+            engine.fire(case.id, trigger, document, actor)
+        ids.append(case.id)
+
+    def unlogged() -> None:
+        for case_id in ids:
+            with engine.uow() as uow:
+                uow.cases.get(case_id, with_events=True, scope=engine.scope(reader))
+
+    def logged() -> None:
+        for case_id in ids:
+            engine.get(case_id, actor=reader)
+
+    # Each sample reads every case once, taking turns, so a shared machine's bursts weigh on both alike.
+    floor, value = measure_pair(unlogged, logged, runs=runs, warmup=2)
+    engine.uow.engine.dispose()  # type: ignore[attr-defined]
+    name = f"a read with the access log vs without ({label}), {cases} reads"
+    return Figure(name, value, "s", "<= 1.1x", floor=floor, ratio_max=1.1)
 
 
 def big_sqlite(name: str, steps: int = 0, count: int = BIG) -> Path:
@@ -187,7 +217,7 @@ def cli_start(base: Path, folder: Path, runs: int) -> list[Figure]:
     db_path = data.copy_db(base, folder / "cli.db")
     config = folder / "cli" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(data.CONFIG.format(url=data.sqlite_url(db_path)), encoding="utf-8")
+    config.write_text(data.config_text(data.sqlite_url(db_path)), encoding="utf-8")
     stuck = _time_command([*cli, "cases", "--stuck", "--json"], _cli_env(config), runs)
     return [
         Figure(

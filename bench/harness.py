@@ -39,6 +39,26 @@ def measure(action: Callable[[], Any], *, runs: int, warmup: int = 3, setup: Cal
     return Sample.of(seconds)
 
 
+def measure_pair(
+    first: Callable[[], Any], second: Callable[[], Any], *, runs: int, warmup: int = 3
+) -> tuple[Sample, Sample]:
+    """Time two actions taking turns, so that a load which comes and goes on a shared machine weighs on
+    both alike; for a ratio of two small figures measured in the same run."""
+    for _ in range(warmup):
+        first()
+        second()
+    timings: tuple[list[float], list[float]] = ([], [])
+    gc.collect()
+    for run in range(runs):
+        for action, seconds in (
+            ((first, timings[0]), (second, timings[1])) if run % 2 else ((second, timings[1]), (first, timings[0]))
+        ):
+            start = time.perf_counter()
+            action()
+            seconds.append(time.perf_counter() - start)
+    return Sample.of(timings[0]), Sample.of(timings[1])
+
+
 @dataclass
 class Figure:
     """One line of the table: a measured value, its floor (if any) and the target."""

@@ -12,6 +12,7 @@ from aktivitetsplikt.engine.app.directory import ConfigDirectory
 from aktivitetsplikt.engine.app.ports import Clock, Directory
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.access import Face
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.errors import ConfigError
 
@@ -62,9 +63,11 @@ def bootstrap(
     directory: Directory | None = None,
     registry: WorkflowRegistry | None = None,
     upgrade: bool = False,
+    face: Face = "library",
 ) -> Engine:
     """Build an Engine. With ``upgrade=True`` the schema is migrated first (handy for an embedded
-    SQLite file); otherwise a schema that is behind is refused with the command to run."""
+    SQLite file); otherwise a schema that is behind is refused with the command to run. ``face`` is what
+    the access log records as the way reads came in (``library``, ``cli``, ``daemon``, ``http``)."""
     from aktivitetsplikt.storage.repository import NumberTaken, SqlAlchemyUnitOfWorkFactory
     from aktivitetsplikt.storage.schema import check_schema
 
@@ -85,6 +88,7 @@ def bootstrap(
         clock=clock or SystemClock(),
         directory=directory or ConfigDirectory(settings),
         taken=NumberTaken,
+        face=face,
     )
 
 

@@ -91,7 +91,7 @@ def main() -> None:
         print(f"{case.number}: {trigger:<24} -> {case.state}")
     later = now + timedelta(days=14)
     clock.set(later + timedelta(hours=1))
-    plan = (engine.get(case.id).events or [])[-1].document
+    plan = (engine.get(case.id, actor=handler).events or [])[-1].document
     measures = [{"id": m["id"], "status": "carried_out"} for m in plan["measures"]]
     safe = {"at": iso(later), "feels_safe": True, "views": "Det er bra nå."}
     evaluation = {
@@ -106,7 +106,7 @@ def main() -> None:
     for trigger, document, actor in (("evaluate", evaluation, handler), ("close", closing, principal)):
         case = engine.fire(case.id, trigger, document, actor)
         print(f"{case.number}: {trigger:<24} -> {case.state}")
-    verdict = engine.verify(case.id)
+    verdict = engine.verify(case.id, actor=principal)  # a read: it takes the reader and is logged
     print(f"{case.number}: {verdict.events} events, hash chain intact: {verdict.intact}")
     print(f"database: {folder / 'quickstart.db'}")
 

@@ -19,7 +19,9 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from aktivitetsplikt.engine.app.ports import DutyGauge
+from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation
+from aktivitetsplikt.storage.access import visible
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
 CASES = CaseRow.__table__
@@ -44,23 +46,37 @@ class SqlAlchemyReportRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _year(self, stmt: Select[Any], school_year: str, school: str | None) -> Select[Any]:
+    def _year(self, stmt: Select[Any], school_year: str, school: str | None, scope: ReadScope | None) -> Select[Any]:
         stmt = stmt.where(CASES.c.school_year == school_year)
+        if scope is not None:
+            stmt = stmt.where(visible(scope))
         return stmt if school is None else stmt.where(CASES.c.school == school)
 
-    def count_for_audit(self, school_year: str, school: str | None = None) -> int:
+    def count_for_audit(self, school_year: str, school: str | None = None, scope: ReadScope | None = None) -> int:
         """How many cases :meth:`cases_for_audit` will yield."""
-        return int(self.session.scalar(self._year(select(func.count()).select_from(CASES), school_year, school)) or 0)
+        counted = self._year(select(func.count()).select_from(CASES), school_year, school, scope)
+        return int(self.session.scalar(counted) or 0)
 
-    def cases_for_audit(self, school_year: str, school: str | None = None, batch: int = IN_LIST) -> Iterator[Case]:
-        """Every case of the school year (at one school), by number, with its whole log and every duty.
+    def audit_ids(self, school_year: str, school: str | None = None, scope: ReadScope | None = None) -> dict[str, str]:
+        """The school year's cases (at one school, that ``scope`` sees) by number: id -> unit."""
+        stmt = self._year(select(CASES.c.id, CASES.c.school), school_year, school, scope).order_by(CASES.c.number)
+        return {case_id: unit for case_id, unit in self.session.execute(stmt)}
+
+    def cases_for_audit(
+        self, school_year: str, school: str | None = None, batch: int = IN_LIST, scope: ReadScope | None = None
+    ) -> Iterator[Case]:
+        """Every case of the school year (at one school, that ``scope`` sees), by number, with its whole
+        log and every duty.
 
         One query for the ids, then three per batch of ``batch`` cases, whatever the number of events.
         """
+        return self.cases_by_ids(list(self.audit_ids(school_year, school, scope)), batch)
+
+    def cases_by_ids(self, ids: Sequence[str], batch: int = IN_LIST) -> Iterator[Case]:
+        """The cases ``ids`` in that order, with their whole logs and every duty, ``batch`` at a time."""
         if not 1 <= batch <= IN_LIST:
             msg = f"batch must be between 1 and {IN_LIST}, not {batch}."
             raise ValueError(msg)
-        ids = list(self.session.scalars(self._year(select(CASES.c.id), school_year, school).order_by(CASES.c.number)))
         for start in range(0, len(ids), batch):
             yield from self._load(ids[start : start + batch])
 
@@ -95,12 +111,16 @@ class SqlAlchemyReportRepository:
             duties[row.case_id].append(Obligation(*row))
         return duties
 
-    def agenda_cases(self, school: str | None, until: datetime, *, open_states: Sequence[str]) -> list[Case]:
-        """The open cases (in one of ``open_states``) by number, each with only its open duties that are
-        due by ``until`` (overdue ones and those coming up). Events are not loaded."""
+    def agenda_cases(
+        self, school: str | None, until: datetime, *, open_states: Sequence[str], scope: ReadScope | None = None
+    ) -> list[Case]:
+        """The open cases (in one of ``open_states``, that ``scope`` sees) by number, each with only its open
+        duties that are due by ``until`` (overdue ones and those coming up). Events are not loaded."""
         if not open_states:
             return []
         stmt = select(*CASE_COLUMNS).where(CASES.c.state.in_(list(open_states)))
+        if scope is not None:
+            stmt = stmt.where(visible(scope))
         if school is not None:
             stmt = stmt.where(CASES.c.school == school)
         rows = self.session.execute(stmt.order_by(CASES.c.number)).all()

@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aktivitetsplikt.engine.app.ports import CaseQuery
+from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
+from aktivitetsplikt.storage.access import SqlAlchemyAccessLog, add_parties, visible
 from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
@@ -166,15 +168,18 @@ class SqlAlchemyCaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _row(self, ref: str) -> CaseRow:
+    def _row(self, ref: str, scope: ReadScope | None) -> CaseRow:
         column = CaseRow.id if _is_uuid(ref) else CaseRow.number
-        row = self.session.scalars(select(CaseRow).where(column == ref)).one_or_none()
-        if row is None:
+        found = self.session.execute(select(CaseRow, visible(scope).label("seen")).where(column == ref)).one_or_none()
+        if found is None:
             raise CaseNotFound(ref)
+        row: CaseRow = found[0]
+        if scope is not None and not found[1]:
+            raise scope.refused(ref)
         return row
 
-    def get(self, ref: str, *, with_events: bool = False) -> Case:
-        row = self._row(ref)
+    def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
+        row = self._row(ref, scope)
         rows = self.session.execute(select(ObligationRow).where(ObligationRow.case_id == row.id)).scalars()
         obligations = sorted((obligation_from_row(o) for o in rows), key=lambda o: (o.created_seq, o.due_at))
         case = case_from_row(row, obligations)
@@ -250,6 +255,7 @@ class SqlAlchemyCaseRepository:
             )
         if decision.messages:
             self.session.execute(insert(OutboxRow), [_message_values(m) for m in decision.messages])
+        add_parties(self.session, decision.case.id, decision.parties)
 
     def lock(self, case_ids: list[str]) -> dict[str, Case]:
         stmt = select(CaseRow).where(CaseRow.id.in_(case_ids)).order_by(CaseRow.id).with_for_update()
@@ -279,6 +285,8 @@ class SqlAlchemyCaseRepository:
 
     def _query(self, query: CaseQuery) -> Select[tuple[CaseRow]]:
         stmt = select(CaseRow)
+        if query.scope is not None:
+            stmt = stmt.where(visible(query.scope))
         if query.school is not None:
             stmt = stmt.where(CaseRow.school == query.school)
         if query.state is not None:
@@ -401,8 +409,12 @@ class SqlAlchemyOutboxRepository:
             .values(status="failed", last_error=error[:2000], next_attempt_at=None)
         )
 
-    def list(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]:
+    def list(
+        self, *, status: str | None = None, limit: int | None = None, scope: ReadScope | None = None
+    ) -> list[OutboxMessage]:
         stmt = select(OutboxRow)
+        if scope is not None:
+            stmt = stmt.join(CaseRow, CaseRow.id == OutboxRow.case_id).where(visible(scope))
         if status is not None:
             stmt = stmt.where(OutboxRow.status == status)
         stmt = stmt.order_by(OutboxRow.created_at.desc(), OutboxRow.id)
@@ -432,6 +444,7 @@ class SqlAlchemyUnitOfWork:
         self.duties: SqlAlchemyDutyRepository
         self.outbox: SqlAlchemyOutboxRepository
         self.reports: SqlAlchemyReportRepository
+        self.access: SqlAlchemyAccessLog
 
     def __enter__(self) -> Self:
         self.session = Session(self._bind, expire_on_commit=False, autoflush=False)
@@ -439,6 +452,7 @@ class SqlAlchemyUnitOfWork:
         self.duties = SqlAlchemyDutyRepository(self.session)
         self.outbox = SqlAlchemyOutboxRepository(self.session)
         self.reports = SqlAlchemyReportRepository(self.session)
+        self.access = SqlAlchemyAccessLog(self.session)
         return self
 
     def __exit__(

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed models of the four tables: cases, case_events, obligations, outbox.
+"""SQLAlchemy 2 typed models of the tables: cases, case_events, obligations, outbox, case_parties, access_log.
 
 Instants are stored in UTC (naive on SQLite, ``timestamptz`` on PostgreSQL) and always read back as
 aware UTC datetimes. Every query the sweep, the dispatcher and the CLI make has an index.
@@ -158,3 +158,34 @@ class OutboxRow(Base):
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
         Index("ix_outbox_case", "case_id"),
     )
+
+
+class PartyRow(Base):
+    """A person with a part in a case (reporter, responsible, measure holder, accused): what the read
+    scope of staff and case handlers looks for. Each (case, relation, person) once."""
+
+    __tablename__ = "case_parties"
+
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("cases.id"), primary_key=True)
+    relation: Mapped[str] = mapped_column(String(16), primary_key=True)
+    person: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_case_parties_person", "person", "case_id"),)
+
+
+class AccessLogRow(Base):
+    """One read of a case's content: who, when, what and through which face. Append-only (the migration
+    adds triggers that refuse UPDATE and DELETE)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("cases.id"))
+    at: Mapped[datetime]
+    actor_id: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    person: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    face: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_access_log_case", "case_id", "at"),)

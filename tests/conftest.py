@@ -6,6 +6,7 @@ this machine's server); without that variable they are skipped. Each test gets i
 
 from __future__ import annotations
 
+import getpass
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,9 +18,12 @@ import pytest
 
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, Settings, bootstrap, load_settings
 
-TEST_CONFIG = """
+OS_USER = getpass.getuser()
+"""The operating-system user running the tests: the CLI reads as this IT admin without --actor-* options."""
+
+TEST_CONFIG = f"""
 [links]
-case_url = "https://skole.example/saker/{id}"
+case_url = "https://skole.example/saker/{{id}}"
 
 [calendar]
 timezone = "Europe/Oslo"
@@ -35,6 +39,7 @@ principal = "rektor@hellerud.example"
 school_owner = "skoleeier@kommune.example"
 deputies = ["nestleder@hellerud.example"]
 [schools.hellerud.staff]
+"rektor" = "rektor@hellerud.example"
 "t-17" = "laerer17@hellerud.example"
 "t-18" = "laerer18@hellerud.example"
 "t-20" = "laerer20@hellerud.example"
@@ -44,6 +49,9 @@ name = "Furuset skole"
 code = "FUR"
 principal = "rektor@furuset.example"
 school_owner = "skoleeier@kommune.example"
+
+[access]
+it_admins = ["it-drift", "{OS_USER}"]
 
 # The tests written for version 2024-08 keep opening cases on it; tests of 2026-12 drop this table.
 [versions]
@@ -138,6 +146,8 @@ TEACHER = Actor(id="t-17", role="staff", school="hellerud")
 PRINCIPAL = Actor(id="rektor", role="principal", school="hellerud")
 HANDLER = Actor(id="t-18", role="case_handler", school="hellerud")
 OWNER = Actor(id="skoleeier@kommune.example", role="school_owner", school=None)
+ADMIN = Actor(id="it-drift", role="it_admin")
+"""Reads every case for operations (``[access] it_admins``): the tests' view of what is stored."""
 
 
 def report_doc(**overrides: Any) -> dict[str, Any]:

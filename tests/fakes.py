@@ -9,6 +9,7 @@ holding a ``Case`` cannot change what is stored behind the repository's back.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -18,8 +19,9 @@ from aktivitetsplikt.engine.app.ports import CaseQuery, Clock
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.core.access import AccessRecord, ReadScope
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
-from aktivitetsplikt.engine.core.model import Case, Event, Obligation, OutboxMessage
+from aktivitetsplikt.engine.core.model import Case, Event, Obligation, OutboxMessage, Party
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 
@@ -39,6 +41,8 @@ class InMemoryStore:
     cases: dict[str, Case] = field(default_factory=dict)
     events: dict[str, list[Event]] = field(default_factory=dict)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    parties: dict[str, set[Party]] = field(default_factory=dict)
+    access_log: list[AccessRecord] = field(default_factory=list)
     commits: int = 0
 
     def case(self, ref: str) -> Case:
@@ -79,6 +83,7 @@ class InMemoryCaseRepository:
         self._cases: dict[str, Case] = {}
         self._new_events: dict[str, list[Event]] = {}
         self._new_messages: list[OutboxMessage] = []
+        self._new_parties: dict[str, set[Party]] = {}
         self._expected: dict[str, int | None] = {}
         """Per staged case: the version the store must still hold at commit (None: a new case)."""
 
@@ -93,8 +98,15 @@ class InMemoryCaseRepository:
                 return case
         raise CaseNotFound(ref)
 
-    def get(self, ref: str, *, with_events: bool = False) -> Case:
-        case = copy.deepcopy(self._find(ref))
+    def _admits(self, scope: ReadScope | None, case: Case) -> bool:
+        parties = self._store.parties.get(case.id, set()) | self._new_parties.get(case.id, set())
+        return scope is None or scope.admits(case, parties)
+
+    def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
+        found = self._find(ref)
+        if scope is not None and not self._admits(scope, found):
+            raise scope.refused(ref)
+        case = copy.deepcopy(found)
         case.obligations = _ordered(case.obligations)
         case.events = self.events(case.id) if with_events else None
         return case
@@ -112,7 +124,7 @@ class InMemoryCaseRepository:
         return max(numbers, default=0) + 1
 
     def list(self, query: CaseQuery) -> list[Case]:
-        found = [c for c in self._visible().values() if self._matches(c, query)]
+        found = [c for c in self._visible().values() if self._matches(c, query) and self._admits(query.scope, c)]
         found.sort(key=lambda c: (c.opened_at, c.number))
         if query.limit is not None:
             found = found[: query.limit]
@@ -166,6 +178,7 @@ class InMemoryCaseRepository:
         self._cases[case.id] = case
         self._new_events.setdefault(case.id, []).append(copy.deepcopy(decision.event))
         self._new_messages.extend(copy.deepcopy(decision.messages))
+        self._new_parties.setdefault(case.id, set()).update(decision.parties)
 
     def _apply(self) -> None:
         """Check every staged case against the store once more, then apply all of it or nothing."""
@@ -179,6 +192,8 @@ class InMemoryCaseRepository:
         for case_id, events in self._new_events.items():
             self._store.events.setdefault(case_id, []).extend(events)
         self._store.outbox.extend(self._new_messages)
+        for case_id, parties in self._new_parties.items():
+            self._store.parties.setdefault(case_id, set()).update(parties)
         self._store.commits += 1
         self._discard()
 
@@ -186,7 +201,26 @@ class InMemoryCaseRepository:
         self._cases = {}
         self._new_events = {}
         self._new_messages = []
+        self._new_parties = {}
         self._expected = {}
+
+
+class InMemoryAccessLog:
+    """The ``AccessLog`` port over an :class:`InMemoryStore`: reads staged until commit, like the cases."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self._new: list[AccessRecord] = []
+
+    def append(self, records: Sequence[AccessRecord]) -> None:
+        self._new.extend(records)
+
+    def of_cases(self, case_ids: Sequence[str]) -> dict[str, list[AccessRecord]]:
+        every = self._store.access_log + self._new
+        return {case_id: [r for r in every if r.case_id == case_id] for case_id in case_ids}
+
+    def parties(self, case_ids: Sequence[str]) -> dict[str, list[Party]]:
+        return {case_id: sorted(self._store.parties.get(case_id, set()), key=repr) for case_id in case_ids}
 
 
 class InMemoryUnitOfWork:
@@ -195,6 +229,8 @@ class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryStore, *, write: bool) -> None:
         self.write = write
         self.cases = InMemoryCaseRepository(store, write=write)
+        self.access = InMemoryAccessLog(store)
+        self._store = store
         self.committed = False
 
     def __enter__(self) -> Self:
@@ -204,9 +240,12 @@ class InMemoryUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.cases._discard()
+        self.access._new = []
 
     def commit(self) -> None:
         self.cases._apply()
+        self._store.access_log.extend(self.access._new)
+        self.access._new = []
         self.committed = True
 
 

@@ -30,6 +30,7 @@ director = "styrer@solsikken.example"
 owner = "eier@kommune.example"
 deputies = ["assisterende@solsikken.example"]
 [kindergartens.solsikken.staff]
+"styrer" = "styrer@solsikken.example"
 "b-03" = "pedagog03@solsikken.example"
 "b-11" = "fagarbeider11@solsikken.example"
 [[kindergartens.solsikken.closed_days]]

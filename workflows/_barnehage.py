@@ -19,6 +19,7 @@ from aktivitetsplikt.engine.core.rules import Rule
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _barnehage_labels as words
 from aktivitetsplikt.workflows._audit import duty_to_act_audit
+from aktivitetsplikt.workflows._common import access
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import SHARED_RULES, owner_told_before_close, safe_conclusion, safe_to_close
 from aktivitetsplikt.workflows.barnehage_documents import DOCUMENTS
@@ -61,7 +62,10 @@ def kindergarten_pack(
     labels: Mapping[Language, Labels],
     defaults: Mapping[str, Duration],
     dossier: DossierLayout,
+    *,
+    stricter: bool = False,
 ) -> WorkflowPack:
+    """A kindergarten workflow's pack; ``stricter``: the duty when an employee offends (§ 43)."""
     return WorkflowPack(
         id=spec.id,
         institution="kindergarten",
@@ -72,4 +76,5 @@ def kindergarten_pack(
         audit=KINDERGARTEN_AUDIT,
         dossier=dossier,
         rules=RULES,
+        access=access(stricter=stricter),
     )

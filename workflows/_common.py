@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.pack import Labels
 from aktivitetsplikt.engine.core.spec import (
     CreateObligation,
@@ -32,6 +33,14 @@ DeadlineSource = Literal["configured", "document"]
 
 ACCUSED = {"accused_staff": "accused_staff", "accused_is_leadership": "accused_is_leadership"}
 """The case attributes the stricter duty's report sets: who is accused, and whether of the leadership."""
+MEASURE_HOLDERS = {"adopt_plan": ("measures.responsible",), "revise_plan": ("measures.responsible",)}
+"""The written plan names who carries out each measure (§ 12-4, § 42); they may read the case."""
+
+
+def access(*, stricter: bool) -> AccessProfile:
+    """Who has a part in a case: the plan's measure holders; under the stricter duty also the accused
+    employee, who never reads the case (their place in the leadership is ``principal_replaced_when``)."""
+    return AccessProfile(measure_holders=MEASURE_HOLDERS, accused="accused_staff" if stricter else None)
 
 
 def states(f: Family) -> tuple[StateSpec, ...]:

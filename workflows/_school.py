@@ -12,6 +12,7 @@ from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _labels as words
 from aktivitetsplikt.workflows import _labels_2026 as added
 from aktivitetsplikt.workflows._audit_hooks import AUDIT_HOOKS
+from aktivitetsplikt.workflows._common import access
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import RULES
 from aktivitetsplikt.workflows._rules_2026 import RULES_2026
@@ -87,9 +88,11 @@ def school_pack(
     audit: AuditProfile,
     dossier: DossierLayout,
     editions: Mapping[str, Edition],
+    *,
+    stricter: bool = False,
 ) -> WorkflowPack:
     """A school pack with every version's documentation models and rules; ``audit`` and ``dossier`` serve
-    the versions ``editions`` does not name."""
+    the versions ``editions`` does not name; ``stricter``: the duty when an employee offends (§ 12-5)."""
     return WorkflowPack(
         id=specs[0].id,
         institution="school",
@@ -102,4 +105,5 @@ def school_pack(
         rules=RULES | RULES_2026,
         editions=editions,
         audit_hooks=AUDIT_HOOKS,
+        access=access(stricter=stricter),
     )

@@ -36,4 +36,5 @@ SKJERPA_BARNEHAGE_PACK = kindergarten_pack(
         max_evaluation_interval="4w",
     ),
     OFFENCE_DOSSIER,
+    stricter=True,
 )

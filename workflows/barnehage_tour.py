@@ -35,12 +35,16 @@ code = "SOL"
 director = "styrer@solsikken.example"
 owner = "barnehageeier@oslo.kommune.example"
 [kindergartens.solsikken.staff]
+"styrer" = "styrer@solsikken.example"
 "b-03" = "pedagogisk.leder@solsikken.example"
 "b-11" = "barnehagelarer@solsikken.example"
 [[kindergartens.solsikken.closed_days]]
 name = "Planleggingsdag"
 start = "2026-09-25"
 end = "2026-09-25"
+
+[access]
+it_admins = ["{operator}"]
 """
 
 STAFF = TourActor(id="b-03", role="staff", school="solsikken", described="pedagogisk leder b-03")

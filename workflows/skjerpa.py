@@ -46,4 +46,5 @@ SKJERPA_PACK = school_pack(
     SCHOOL_AUDIT,
     SKJERPA_DOSSIER,
     {VERSION_2026: Edition(audit=SCHOOL_AUDIT_2026, dossier=SKJERPA_DOSSIER_2026)},
+    stricter=True,
 )

@@ -41,9 +41,13 @@ principal = "rektor@hellerud.example"
 school_owner = "skoleeier@oslo.kommune.example"
 deputies = []
 [schools.hellerud.staff]
+"rektor" = "rektor@hellerud.example"
 "t-17" = "kontaktlarer@hellerud.example"
 "t-18" = "miljoterapeut@hellerud.example"
 "t-20" = "laerer20@hellerud.example"
+
+[access]
+it_admins = ["{operator}"]
 """
 
 TEACHER = TourActor(id="t-17", role="staff", school="hellerud", described="kontaktlærer t-17")

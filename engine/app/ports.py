@@ -12,8 +12,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from aktivitetsplikt.engine.core.access import AccessRecord, ReadScope
 from aktivitetsplikt.engine.core.directory import Directory
-from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
+from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage, Party
 
 
 class Clock(Protocol):
@@ -42,17 +43,20 @@ class CaseQuery:
     by_urgency: bool = False
     """Most urgent first: the earliest open deadline, then the case number; cases with no open duty last."""
     limit: int | None = None
+    scope: ReadScope | None = None
+    """Only the cases this reader may see; None: every case (the engine's own work)."""
 
 
 class CaseRepository(Protocol):
-    def get(self, ref: str, *, with_events: bool = False) -> Case:
-        """A case by id or number, with all its obligations; raises CaseNotFound."""
+    def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
+        """A case by id or number, with all its obligations; raises CaseNotFound, or ``scope.refused``
+        when the case is outside ``scope``."""
         ...
 
     def next_number(self, school: str, school_year: str) -> int: ...
 
     def add(self, decision: Decision) -> None:
-        """Store a new case with its first event, obligations and messages."""
+        """Store a new case with its first event, obligations, messages and parties."""
         ...
 
     def save(self, decision: Decision, expected_version: int) -> None:
@@ -92,7 +96,11 @@ class OutboxRepository(Protocol):
 
     def mark_failed(self, message_id: str, error: str) -> None: ...
 
-    def list(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]: ...
+    def list(
+        self, *, status: str | None = None, limit: int | None = None, scope: ReadScope | None = None
+    ) -> list[OutboxMessage]:
+        """Messages, newest first; with ``scope``, only those of cases its reader may see."""
+        ...
 
     def retry(self, message_id: str, now: datetime) -> OutboxMessage:
         """Put a failed message back in the queue with fresh attempts; raises KeyError if unknown."""
@@ -112,16 +120,28 @@ class DutyGauge:
 class ReportRepository(Protocol):
     """Cases read in bulk for the audit and the meeting agenda; never one query per case."""
 
-    def count_for_audit(self, school_year: str, school: str | None = None) -> int: ...
+    def count_for_audit(self, school_year: str, school: str | None = None, scope: ReadScope | None = None) -> int: ...
 
-    def cases_for_audit(self, school_year: str, school: str | None = None, batch: int = 500) -> Iterator[Case]:
-        """Every case of the school year (at one school), by number, with ``events`` and every duty loaded,
-        read ``batch`` cases at a time."""
+    def audit_ids(self, school_year: str, school: str | None = None, scope: ReadScope | None = None) -> dict[str, str]:
+        """The school year's cases (at one school, that ``scope`` sees) by number: id -> unit."""
         ...
 
-    def agenda_cases(self, school: str | None, until: datetime, *, open_states: Sequence[str]) -> list[Case]:
-        """The cases in one of ``open_states`` (at one school), by number, each with only its open duties
-        due by ``until``; no events."""
+    def cases_for_audit(
+        self, school_year: str, school: str | None = None, batch: int = 500, scope: ReadScope | None = None
+    ) -> Iterator[Case]:
+        """Every case of the school year (at one school, that ``scope`` sees), by number, with ``events``
+        and every duty loaded, read ``batch`` cases at a time."""
+        ...
+
+    def cases_by_ids(self, ids: Sequence[str], batch: int = 500) -> Iterator[Case]:
+        """The cases ``ids`` in that order, as :meth:`cases_for_audit` loads them."""
+        ...
+
+    def agenda_cases(
+        self, school: str | None, until: datetime, *, open_states: Sequence[str], scope: ReadScope | None = None
+    ) -> list[Case]:
+        """The cases in one of ``open_states`` (at one school, that ``scope`` sees), by number, each with
+        only its open duties due by ``until``; no events."""
         ...
 
     def duty_gauges(self, now: datetime, stuck_level: int) -> list[DutyGauge]:
@@ -130,6 +150,22 @@ class ReportRepository(Protocol):
 
     def outbox_counts(self) -> dict[str, int]:
         """Outbox messages per status."""
+        ...
+
+
+class AccessLog(Protocol):
+    """The append-only log of reads of case content, and the parties the read scope looks for."""
+
+    def append(self, records: Sequence[AccessRecord]) -> None:
+        """Add reads, in the reader's own transaction."""
+        ...
+
+    def of_cases(self, case_ids: Sequence[str]) -> dict[str, builtins.list[AccessRecord]]:
+        """Every read of each case, oldest first."""
+        ...
+
+    def parties(self, case_ids: Sequence[str]) -> dict[str, builtins.list[Party]]:
+        """The people with a part in each case."""
         ...
 
 
@@ -144,6 +180,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def reports(self) -> ReportRepository: ...
+    @property
+    def access(self) -> AccessLog: ...
 
     def __enter__(self) -> Self: ...
 
@@ -159,6 +197,7 @@ class UnitOfWorkFactory(Protocol):
 
 
 __all__ = [
+    "AccessLog",
     "CaseQuery",
     "CaseRepository",
     "Clock",

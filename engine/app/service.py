@@ -8,9 +8,10 @@ from typing import Any
 import structlog
 
 from aktivitetsplikt.engine.app.dispatch import Dispatcher
-from aktivitetsplikt.engine.app.ports import CaseQuery, Clock, Directory, Notifier, UnitOfWorkFactory
+from aktivitetsplikt.engine.app.ports import Clock, Directory, Notifier, UnitOfWorkFactory
+from aktivitetsplikt.engine.app.reading import Reading
 from aktivitetsplikt.engine.config.settings import Settings
-from aktivitetsplikt.engine.core.chain import ChainVerdict, verify_chain
+from aktivitetsplikt.engine.core.access import Face
 from aktivitetsplikt.engine.core.decide import Decider, school_year_of
 from aktivitetsplikt.engine.core.escalation import Escalator, QueuedStep
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Obligation, OutboxMessage
@@ -31,8 +32,11 @@ NUMBER_RETRIES = 5
 FIRE_RETRIES = 3
 
 
-class Engine:
-    """Runs cases through their workflows. Build one with :func:`aktivitetsplikt.engine.bootstrap`."""
+class Engine(Reading):
+    """Runs cases through their workflows. Build one with :func:`aktivitetsplikt.engine.bootstrap`.
+
+    The reads (``get``, ``list_cases``, ``outbox``, ``access_log``, ``verify``) are in :class:`Reading`.
+    """
 
     def __init__(
         self,
@@ -43,6 +47,7 @@ class Engine:
         clock: Clock,
         directory: Directory,
         taken: type[Exception] | None = None,
+        face: Face = "library",
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -53,6 +58,8 @@ class Engine:
         self.decider = Decider(registry, policy, directory)
         self.escalator = Escalator(registry, policy, directory)
         self._number_taken = taken
+        self.face: Face = face
+        """Through which face this engine is used (library, cli, daemon, http): the access log says it."""
 
     # --- writing ------------------------------------------------------------------------------------
 
@@ -167,10 +174,6 @@ class Engine:
     def dispatcher(self, notifier: Notifier) -> Dispatcher:
         return Dispatcher(self.uow, notifier, self.clock, self.settings)
 
-    def outbox(self, *, status: str | None = None, limit: int | None = None) -> list[OutboxMessage]:
-        with self.uow() as uow:
-            return uow.outbox.list(status=status, limit=limit)
-
     def retry_message(self, message_id: str) -> OutboxMessage:
         """Put a parked (failed) message back in the queue."""
         with self.uow(write=True) as uow:
@@ -181,58 +184,6 @@ class Engine:
                 raise MessageNotFound(msg) from None
             uow.commit()
             return message
-
-    # --- reading ------------------------------------------------------------------------------------
-
-    def get(self, case_id: str, *, events: bool = True) -> Case:
-        """A case by id or number, with its duties and (by default) its whole event log."""
-        with self.uow() as uow:
-            return uow.cases.get(case_id, with_events=events)
-
-    def list_cases(
-        self,
-        *,
-        school: str | None = None,
-        state: str | None = None,
-        school_year: str | None = None,
-        overdue: bool = False,
-        stuck: bool = False,
-        open_only: bool = False,
-        by_urgency: bool = False,
-        limit: int | None = None,
-    ) -> list[Case]:
-        """Cases matching every filter given; ``overdue``: a duty past its deadline now; ``stuck``: a duty
-        escalated to the school owner and still not met; ``by_urgency``: earliest open deadline first."""
-        query = CaseQuery(
-            school=school,
-            state=state,
-            school_year=school_year,
-            overdue_at=self.clock.now() if overdue else None,
-            stuck=stuck,
-            open_only=open_only,
-            by_urgency=by_urgency,
-            limit=limit,
-        )
-        with self.uow() as uow:
-            return uow.cases.list(query)
-
-    def allowed_triggers(self, case_id: str | Case, actor: Actor) -> list[str]:
-        case = case_id if isinstance(case_id, Case) else self.get(case_id, events=False)
-        return self.decider.allowed_triggers(case, actor)
-
-    def verify(self, case_id: str) -> ChainVerdict:
-        """Check the case's hash chain: every event as it was recorded, none missing."""
-        case = self.get(case_id)
-        return verify_chain(case.id, case.events or [], case.head_hash)
-
-    def case_json(self, case: Case, actor: Actor | None = None) -> dict[str, Any]:
-        """The spec section 11 shape. ``allowed_triggers``: what ``actor`` may fire now, or without an
-        actor every trigger defined from the case's state."""
-        if actor is None:
-            allowed = self.registry.machine(case.workflow, case.workflow_version).triggers_from(case.state)
-        else:
-            allowed = self.decider.allowed_triggers(case, actor)
-        return case.to_json(self.clock.now(), allowed)
 
     # --- workflows ----------------------------------------------------------------------------------
 

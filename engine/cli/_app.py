@@ -53,6 +53,24 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 ActorId = Annotated[str, typer.Option("--actor-id", help="Who acts: a staff ref.")]
 ActorRole = Annotated[str, typer.Option("--actor-role", help="staff, case_handler, principal, deputy or school_owner.")]
 DocOption = Annotated[str, typer.Option("--doc", help="The documentation as a JSON file; '-' reads standard input.")]
+CaseRef = Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")]
+ReaderId = Annotated[
+    str | None,
+    typer.Option(
+        "--actor-id",
+        help="Who reads: a staff ref or address. Without it, the operating-system user reads as it_admin.",
+        show_default=False,
+    ),
+]
+ReaderRole = Annotated[
+    str | None,
+    typer.Option(
+        "--actor-role", help="staff, case_handler, principal, deputy, school_owner or it_admin.", show_default=False
+    ),
+]
+ReaderSchool = Annotated[
+    str | None, typer.Option("--actor-school", help="The reader's school (not for school_owner or it_admin).")
+]
 
 
 class _State:
@@ -118,7 +136,7 @@ def _engine(as_json: bool) -> Engine:
 
     settings = _settings(as_json)
     with _errors(as_json):
-        return bootstrap(settings)
+        return bootstrap(settings, face="cli")
     raise AssertionError  # pragma: no cover
 
 
@@ -172,6 +190,29 @@ def _actor(actor_id: str, role: str, school: str | None, as_json: bool) -> Actor
         return Actor(id=actor_id, role=role, school=school)  # type: ignore[arg-type]
     except ValueError as exc:
         _fail(str(exc), EXIT_USAGE, as_json=as_json)
+
+
+def _reader(engine: Engine, actor_id: str | None, role: str | None, school: str | None, as_json: bool) -> Actor:
+    """Who reads: the actor the options name or, with none, the operating-system user as ``it_admin``,
+    honoured only when ``[access] it_admins`` lists that user (the access log records the user)."""
+    import getpass
+
+    if (actor_id is None) != (role is None):
+        _fail("Give both --actor-id and --actor-role, or neither.", EXIT_USAGE, as_json=as_json)
+    if actor_id is not None and role is not None:
+        return _actor(actor_id, role, school, as_json)
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = ""
+    if not user or user not in engine.settings.access.it_admins:
+        msg = (
+            f"Without --actor-id and --actor-role the command reads as the IT admin '{user or '?'}' (the "
+            "operating-system user), who is not listed under [access] it_admins; add the user there, "
+            "or say who reads with --actor-id, --actor-role and --actor-school."
+        )
+        _fail(msg, 1, as_json=as_json, error="NotPermitted")
+    return _actor(user, "it_admin", None, as_json)
 
 
 def _print_json(value: Any) -> None:

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from aktivitetsplikt.engine.cli._app import (
     ActorId,
     ActorRole,
+    CaseRef,
     DocOption,
     JsonOption,
+    ReaderId,
+    ReaderRole,
+    ReaderSchool,
     _actor,
     _engine,
     _print_json,
     _read_doc,
+    _reader,
     _run,
     _settings,
     app,
     case_app,
     db_app,
 )
+
+if TYPE_CHECKING:
+    from aktivitetsplikt.engine.app.service import Engine
+    from aktivitetsplikt.engine.core.model import Actor, Case
 
 # --- db -------------------------------------------------------------------------------------------------
 
@@ -60,13 +69,18 @@ def cases(
     ] = False,
     include_closed: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, most urgent first.")] = 100,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List cases, the most urgent first: overdue deadlines at the top, by how late they are."""
+    """List the cases the reader may see, the most urgent first: overdue deadlines at the top."""
     engine = _engine(as_json)
+    reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
         found = engine.list_cases(
+            actor=reader,
             school=school,
             state=state,
             overdue=overdue,
@@ -112,19 +126,14 @@ def case_report(
 
     def work() -> None:
         case = engine.report(workflow=workflow, school=school, pupil=pupil, document=document, actor=actor)
-        if as_json:
-            _print_json(engine.case_json(engine.get(case.id)))
-        else:
-            from aktivitetsplikt.engine.cli import views
-
-            views.print_case(engine, engine.get(case.id), header=f"Sak {case.number} er opprettet.")
+        _show_written(engine, case, actor, f"Sak {case.number} er opprettet.", as_json)
 
     _run(as_json, work)
 
 
 @case_app.command("fire")
 def case_fire(
-    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    case_ref: CaseRef,
     trigger: Annotated[
         str, typer.Argument(help="The step (trigger) to take; 'case show' lists the steps possible now.")
     ],
@@ -145,29 +154,49 @@ def case_fire(
     document = _read_doc(doc, as_json)
 
     def work() -> None:
-        school = actor_school or engine.get(case_ref, events=False).school
+        school = actor_school or (None if actor_role == "school_owner" else engine.school_of(case_ref))
         actor = _actor(actor_id, actor_role, school, as_json)
         case = engine.fire(case_ref, trigger, document, actor, expected_version=expected_version)
-        if as_json:
-            _print_json(engine.case_json(engine.get(case.id)))
-        else:
-            from aktivitetsplikt.engine.cli import views
-
-            views.print_case(engine, engine.get(case.id), header=f"{trigger} er dokumentert i sak {case.number}.")
+        _show_written(engine, case, actor, f"{trigger} er dokumentert i sak {case.number}.", as_json)
 
     _run(as_json, work)
 
 
+def _show_written(engine: Engine, written: Case, actor: Actor, header: str, as_json: bool) -> None:
+    """Show the case after a step, as its writer may read it (a logged read); a writer the case is hidden
+    from (a note by staff with no part in it) sees only that the step was documented."""
+    from aktivitetsplikt.engine.errors import NotPermitted
+
+    try:
+        case = engine.get(written.id, actor=actor, read="json" if as_json else "show")
+    except NotPermitted:
+        if as_json:
+            _print_json({"id": written.id, "number": written.number, "version": written.version})
+        else:
+            typer.echo(header)
+        return
+    if as_json:
+        _print_json(engine.case_json(case))
+    else:
+        from aktivitetsplikt.engine.cli import views
+
+        views.print_case(engine, case, header=header)
+
+
 @case_app.command("show")
 def case_show(
-    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    case_ref: CaseRef,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a case: its state, its deadlines and the whole timeline."""
+    """Show a case: its state, its deadlines and the whole timeline (a logged read)."""
     engine = _engine(as_json)
+    reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        case = engine.get(case_ref)
+        case = engine.get(case_ref, actor=reader, read="json" if as_json else "show")
         if as_json:
             _print_json(engine.case_json(case))
         else:
@@ -180,14 +209,18 @@ def case_show(
 
 @case_app.command("verify")
 def case_verify(
-    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    case_ref: CaseRef,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check the case's hash chain: exit 0 when every event is as recorded, 1 when it is broken."""
     engine = _engine(as_json)
+    reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        verdict = engine.verify(case_ref)
+        verdict = engine.verify(case_ref, actor=reader)
         if as_json:
             _print_json(verdict.to_json())
         elif verdict.intact:

@@ -47,10 +47,13 @@ class Tour:
         self.folder = folder
         self.console = console
         config = folder / "config.toml"
-        config.write_text(tour.config.format(db=folder / "demo.db"), encoding="utf-8")
+        operator = _operator()
+        config.write_text(tour.config.format(db=folder / "demo.db", operator=operator), encoding="utf-8")
         self.config = config
         self.clock = FixedClock(oslo(tour.start))
-        self.engine: Engine = bootstrap(load_settings(config), clock=self.clock, upgrade=True)
+        self.engine: Engine = bootstrap(load_settings(config), clock=self.clock, upgrade=True, face="cli")
+        self.reader = Actor(id=operator, role="it_admin")
+        """Who the tour reads as: the person running it, the demo's IT admin (the suggested commands too)."""
         self.render: Callable[[Any], Any] = _renderer(self.engine)
         self.cases: dict[str, str] = {}
 
@@ -83,7 +86,7 @@ class Tour:
         table = Table(title="Sveip: varsler lagt i kø", title_justify="left")
         for column in ("Sak", "Plikt", "Nivå", "Til", "Emne"):
             table.add_column(column)
-        messages = [m for m in self.engine.outbox(status="pending") if m.level is not None]
+        messages = [m for m in self.engine.outbox(actor=self.reader, status="pending") if m.level is not None]
         for step in steps:
             matching = [
                 m
@@ -93,7 +96,7 @@ class Tour:
                 and m.obligation == step.obligation
             ]
             subject = self.render(matching[0]).subject if matching else ""
-            case = self.engine.get(step.case_id, events=False)
+            case = self.engine.get(step.case_id, actor=self.reader, events=False)
             words = self.engine.registry.pack(case.workflow).label("nb")
             levels = LEVELS | {LAST_LEVEL: f"meldt til {words.roles['school_owner']}"}
             table.add_row(
@@ -127,8 +130,17 @@ class Tour:
         from aktivitetsplikt.engine.cli import views
 
         self.console.rule("[bold]Saker som står fast[/]", align="left")
-        stuck = self.engine.list_cases(stuck=True, by_urgency=True, open_only=True)
+        stuck = self.engine.list_cases(actor=self.reader, stuck=True, by_urgency=True, open_only=True)
         views.print_cases(self.engine, stuck, limit=100, stuck=True)
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser() or "demo"
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "demo"
 
 
 def _actor(actor: TourActor) -> Actor:

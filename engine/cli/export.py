@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import case_app
+from aktivitetsplikt.engine.cli._app import CaseRef, ReaderId, ReaderRole, ReaderSchool, case_app
 
 FORMATS = ("html", "json")
 _PRIVATE = 0o600  # the export is confidential: a new file is readable by its owner only
@@ -23,26 +23,30 @@ _PRIVATE = 0o600  # the export is confidential: a new file is readable by its ow
 
 @case_app.command("export")
 def case_export(
-    case_ref: Annotated[str, typer.Argument(metavar="ID|NUMBER", help="The case's id or number.")],
+    case_ref: CaseRef,
     fmt: Annotated[str, typer.Option("--format", help="html (one printable page) or json.")] = "html",
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of standard output.", dir_okay=False)
     ] = None,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
 ) -> None:
     """Export the whole documentation of a case, for the supervising authority; confidential.
 
     One printable HTML page, or JSON: the facts, the timeline, every document, the duties and deadlines,
-    and the hash chain verdict. It contains the pupil reference and every free text.
+    the hash chain verdict and the access log. It contains the pupil reference and every free text.
     """
     if fmt not in FORMATS:
         cli._fail(f"--format must be 'html' or 'json', not '{fmt}'.", cli.EXIT_USAGE, as_json=False)
     as_json = fmt == "json"
     engine = cli._engine(as_json)
+    reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
         from aktivitetsplikt.engine.reports import export
 
-        case = engine.get(case_ref)
+        case = engine.get(case_ref, actor=reader, read="export")
         if as_json:
             text = json.dumps(export.export_json(engine, case), ensure_ascii=False, indent=2, default=str) + "\n"
         else:

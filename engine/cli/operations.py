@@ -11,9 +11,13 @@ from aktivitetsplikt.engine.cli._app import (
     EXIT_CONFIG,
     EXIT_USAGE,
     JsonOption,
+    ReaderId,
+    ReaderRole,
+    ReaderSchool,
     _engine,
     _fail,
     _print_json,
+    _reader,
     _run,
     _settings,
     app,
@@ -58,7 +62,7 @@ def sweep(
     settings = _settings(as_json)
 
     def work() -> None:
-        engine = bootstrap(settings, clock=FixedClock(at) if at else SystemClock())
+        engine = bootstrap(settings, clock=FixedClock(at) if at else SystemClock(), face="cli")
         steps = engine.sweep()
         if as_json:
             _print_json({"now": engine.clock.now().isoformat(), "queued": [s.to_json() for s in steps]})
@@ -99,15 +103,20 @@ def outbox(
     ctx: typer.Context,
     failed: Annotated[bool, typer.Option("--failed", help="Only messages parked as failed.")] = False,
     limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List outbox messages (newest first); 'outbox retry ID' queues a failed one again."""
+    """List the outbox messages of the cases the reader may see (newest first); 'outbox retry ID' queues a
+    failed one again."""
     if ctx.invoked_subcommand is not None:
         return
     engine = _engine(as_json)
+    reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        messages = engine.outbox(status="failed" if failed else None, limit=limit)
+        messages = engine.outbox(actor=reader, status="failed" if failed else None, limit=limit)
         if as_json:
             _print_json([m.to_json() for m in messages])
             return
@@ -152,7 +161,7 @@ def daemon() -> None:
     def work() -> None:
         lock = sqlite_lock(settings.database.url)
         try:
-            engine = bootstrap(settings)
+            engine = bootstrap(settings, face="daemon")
             Daemon(engine, build_notifier(settings, engine.registry.words), observe).run()
         finally:
             if lock is not None:

@@ -1,4 +1,5 @@
-"""The ``audit`` and ``agenda`` commands (spec sections 7 and 8), registered on the ``aktivitetsplikt`` app.
+"""The ``audit`` command (spec sections 7 and 8), registered on the ``aktivitetsplikt`` app (``agenda.py``
+has the agenda).
 
 It uses the shared helpers of ``cli._app`` (``_engine``, ``_run``, ``_print_json``) and, like the other
 command modules, imports only typer and the standard library at module level, so ``--help`` stays
@@ -22,7 +23,7 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -32,13 +33,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from aktivitetsplikt.engine.app.service import Engine
-    from aktivitetsplikt.engine.core.pack import Labels
-    from aktivitetsplikt.engine.reports.agenda import Agenda, DutyDue, SchoolAgenda
+    from aktivitetsplikt.engine.core.model import Actor
     from aktivitetsplikt.engine.reports.audit import AuditReport
 
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import app
+from aktivitetsplikt.engine.cli._app import ReaderId, ReaderRole, ReaderSchool, app
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 SchoolOption = Annotated[str | None, typer.Option("--school", help="Only this school (its id in the config).")]
@@ -70,17 +70,25 @@ def audit(
         Path | None,
         typer.Option("--out", help="Also write JSON and CSV files to this folder.", file_okay=False),
     ] = None,
+    reads: Annotated[
+        bool, typer.Option("--reads", help="Also list reads of each case by people with no role in it.")
+    ] = False,
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Internal audit (internrevisjon) of every case of a school year. Exit 0 even with findings."""
+    """Internal audit (internrevisjon) of every case of a school year the reader may see. Exit 0 even with
+    findings."""
     match = SCHOOL_YEAR.fullmatch(school_year)
     if match is None or int(match[2]) != int(match[1]) + 1:
         msg = f"--school-year '{school_year}' is not a school year; write it like 2025-2026."
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)
     engine = cli._engine(as_json)
+    reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        report = _run_audit(engine, school_year, school)
+        report = _run_audit(engine, school_year, school, reader, reads)
         written = _write_or_fail(report, out, as_json) if out is not None else []
         counted = f"{report.cases_with_findings} av {len(report.cases)} saker har avvik."
         if as_json:
@@ -95,21 +103,22 @@ def audit(
     cli._run(as_json, work)
 
 
-def _run_audit(engine: Engine, school_year: str, school: str | None) -> AuditReport:
+def _run_audit(engine: Engine, school_year: str, school: str | None, reader: Actor, reads: bool) -> AuditReport:
     from aktivitetsplikt.engine.reports.audit import audit_school_year, count_audit_cases
 
     if not sys.stderr.isatty():
-        return audit_school_year(engine, school_year, school)
-    total = count_audit_cases(engine, school_year, school)
+        return audit_school_year(engine, school_year, school, actor=reader, reads=reads)
+    total = count_audit_cases(engine, school_year, school, actor=reader)
     if total < PROGRESS_FROM:
-        return audit_school_year(engine, school_year, school)
+        return audit_school_year(engine, school_year, school, actor=reader, reads=reads)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("Reviderer saker"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("audit", total=total)
-        return audit_school_year(engine, school_year, school, on_case=lambda _: progress.advance(task))
+        advance = lambda _: progress.advance(task)  # noqa: E731 - a one-line callback
+        return audit_school_year(engine, school_year, school, actor=reader, reads=reads, on_case=advance)
 
 
 def _write_or_fail(report: AuditReport, folder: Path, as_json: bool) -> list[Path]:
@@ -234,70 +243,3 @@ def _print_findings(console: Console, report: AuditReport) -> None:
     console.print(table)
     if len(rows) > FINDINGS_SHOWN:
         console.print(f"Viser {FINDINGS_SHOWN} av {len(rows)} avvik; alle står i --json og i filene fra --out.")
-
-
-# --- agenda -----------------------------------------------------------------------------------------------
-
-
-@app.command("agenda")
-def agenda(
-    school: SchoolOption = None,
-    days: Annotated[int, typer.Option("--days", min=0, max=366, help="Evaluations due within this many days.")] = 14,
-    as_json: JsonOption = False,
-) -> None:
-    """The fortnightly case meeting: open cases, what is overdue and the evaluations coming up."""
-    engine = cli._engine(as_json)
-
-    def work() -> None:
-        from aktivitetsplikt.engine.reports.agenda import meeting_agenda
-
-        result = meeting_agenda(engine, school, days=days)
-        if as_json:
-            cli._print_json(result.to_json())
-        else:
-            _print_agenda(engine, result)
-
-    cli._run(as_json, work)
-
-
-def _print_agenda(engine: Engine, result: Agenda) -> None:
-    from aktivitetsplikt.engine.core.texts import short_deadline
-
-    console = _console()
-    zone = engine.decider.policy.calendar.tz
-    day = result.generated_at.astimezone(zone).strftime("%d.%m.%Y")
-    if not result.schools:
-        console.print(f"Saksmøte {day}: ingen skoler er satt opp.")
-    for school in result.schools:
-        _print_school_agenda(console, school, day, result.days, lambda at: short_deadline(at, zone))
-
-
-def _print_school_agenda(
-    console: Console, school: SchoolAgenda, day: str, days: int, when: Callable[[Any], str]
-) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    if not school.items:
-        console.print(f"Saksmøte {day}, {escape(school.name)}: ingen åpne saker.")
-        return
-    overdue = sum(1 for item in school.items if item.overdue)
-    title = f"Saksmøte {day}, {escape(school.name)}: {len(school.items)} åpne saker, {overdue} med forfalte frister"
-    table = Table(title=title, title_justify="left")
-    for column in ("Sak", "Type", "Status", "Ansvarlig", "Forfalt", f"Evaluering neste {days} dager", "Andre frister"):
-        table.add_column(column)
-    for item in school.items:
-        table.add_row(
-            item.number + (" [bold red](står fast)[/]" if item.stuck else ""),
-            item.words.section,
-            item.state_label + (" (alvorlig)" if item.serious else ""),
-            escape(item.responsible or "-"),
-            "\n".join(_overdue_line(d, item.words) for d in item.overdue) or "-",
-            "\n".join(when(d.due_at) for d in item.evaluations_due) or "-",
-            "\n".join(f"{d.label}: {when(d.due_at)}" for d in item.due_soon) or "-",
-        )
-    console.print(table)
-
-
-def _overdue_line(duty: DutyDue, words: Labels) -> str:
-    return f"[bold red]{duty.label}: {words.days(duty.school_days_late or 0)}[/]"

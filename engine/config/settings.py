@@ -24,6 +24,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from aktivitetsplikt.engine.config.access import AccessSettings
 from aktivitetsplikt.engine.config.http import AuthSettings, HttpSettings
 from aktivitetsplikt.engine.config.loading import (
     CONFIG_ENV,
@@ -58,6 +59,7 @@ log = structlog.get_logger(__name__)
 __all__ = [
     "CONFIG_ENV",
     "ENV_PREFIX",
+    "AccessSettings",
     "AuthSettings",
     "CalendarSettings",
     "Channel",
@@ -102,6 +104,8 @@ class Settings(BaseSettings):
     """``[versions]``: workflow -> the version its new cases start on (default: the newest its pack brings)."""
     http: HttpSettings = Field(default_factory=HttpSettings)
     """``[http]``: the HTTP service (``aktivitetsplikt serve``) and its token verification."""
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    """``[access]``: the ids honoured as ``it_admin``."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)
@@ -190,6 +194,7 @@ class Settings(BaseSettings):
             school_owner_after=self.escalation.school_owner_after,
             calendars=self._kindergarten_calendars(),
             versions=self._versions(packs),
+            it_admins=frozenset(self.access.it_admins),
         )
 
     def _kindergarten_calendars(self) -> dict[str, SchoolCalendar]:

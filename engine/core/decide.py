@@ -12,10 +12,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from aktivitetsplikt.engine.core.access import StepParties
 from aktivitetsplikt.engine.core.accused import Accused
 from aktivitetsplikt.engine.core.chain import GENESIS
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.documents import Document, ValidationContext, lookup, validate_document
+from aktivitetsplikt.engine.core.identity import Identities
 from aktivitetsplikt.engine.core.items import identify, items_of, keyed, met
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requirements_met
@@ -70,21 +72,23 @@ class Decider:
         self.calendar = policy.calendar
         """The default calendar; a case's deadlines are counted on its unit's (``policy.calendar_of``)."""
         self.new_id = new_id
+        self.identities = Identities(policy, directory, registry.hiding_attributes)
 
     # --- who may do what -------------------------------------------------------------------------
 
-    def access(self, case: Case, spec: WorkflowSpec) -> CaseAccess:
+    def access(self, case: Case, spec: WorkflowSpec, actor: Actor) -> CaseAccess:
         school = self.policy.unit(case.school)
         words = self.registry.words(spec.id)
         return CaseAccess(
             school=case.school,
             school_owner=school.school_owner,
-            deputies=tuple(school.deputies),
             responsible=case.responsible,
             principal_replaced=principal_replaced(spec, case.attributes),
             number=case.number or None,
             section=words.section if words is not None else spec.id,
             appoints=spec.setting("responsible"),
+            configured=self.identities.configured(case.school, actor.id),
+            not_configured=self.identities.not_configured(actor, case.school),
         )
 
     def _people(self, spec: WorkflowSpec, case: Case) -> Accused | None:
@@ -100,7 +104,7 @@ class Decider:
         if people is not None and people.is_accused(case, actor):
             return []
         try:
-            met = requirements_met(actor, self.access(case, spec))
+            met = requirements_met(actor, self.access(case, spec, actor))
         except (NotPermitted, ConfigError):  # an actor who may not touch the case may fire nothing
             return []
         machine = self.registry.machine(spec.id, spec.version)
@@ -185,7 +189,7 @@ class Decider:
         actor: Actor,
         now: datetime,
     ) -> Decision:
-        authorize(actor, transition, self.access(case, spec))
+        authorize(actor, transition, self.access(case, spec, actor))
         people = self._people(spec, case)
         if people is not None:
             people.check_actor(case, actor)
@@ -264,7 +268,13 @@ class Decider:
         )
         updated.head_hash = event.hash
         messages = self._notices(spec, updated, transition, outcome, created, now)
-        return Decision(case=updated, event=event, created=created, satisfied=satisfied, messages=messages)
+        step = StepParties(
+            actor, case, updated, stored, transition.trigger, transition.creates_case or transition.reopens
+        )
+        parties = step.parties(self.registry.access(spec.id), lambda ref: self.directory.person(case.school, ref))
+        return Decision(
+            case=updated, event=event, created=created, satisfied=satisfied, messages=messages, parties=parties
+        )
 
     def _project(
         self,

@@ -16,6 +16,9 @@ from aktivitetsplikt.engine.core.spec import Role
 from aktivitetsplikt.engine.errors import InvalidInput
 
 ROLES: tuple[Role, ...] = ("staff", "case_handler", "principal", "deputy", "school_owner", "system")
+"""The roles of the law: every workflow pack names them in its labels."""
+ACTOR_ROLES: tuple[Role, ...] = (*ROLES, "it_admin")
+"""Every role an actor may claim: the law's and the deployment's ``it_admin`` (reads for operations)."""
 
 
 def iso(value: datetime | None) -> str | None:
@@ -31,9 +34,9 @@ class Actor:
     school: str | None = None
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
+        if self.role not in ACTOR_ROLES:
             shown = self.role if ref_problem(self.role) is None else "that"
-            msg = f"Unknown role '{shown}'; use one of {', '.join(ROLES)}."
+            msg = f"Unknown role '{shown}'; use one of {', '.join(ACTOR_ROLES)}."
             raise InvalidInput(msg)
         if isinstance(self.id, str) and not self.id.strip():
             msg = "An actor needs a non-empty id (a staff ref)."
@@ -235,6 +238,20 @@ class Case:
         }
 
 
+Relation = Literal["reporter", "responsible", "measure", "accused"]
+"""How a person takes part in a case: reported it (or reopened it), is its responsible, holds a measure
+of its plan, or is the employee accused in it."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """A person with a part in a case; ``person`` is the directory's key for them (or the ref as given,
+    when the directory does not know it)."""
+
+    relation: Relation
+    person: str
+
+
 @dataclass
 class Decision:
     """Everything one step changes, to be stored in one transaction."""
@@ -246,3 +263,6 @@ class Decision:
     messages: list[OutboxMessage] = field(default_factory=list)
     escalated: list[Obligation] = field(default_factory=list)
     """Duties whose escalation level moved (sweeps only)."""
+    parties: tuple[Party, ...] = ()
+    """People this step gives a part in the case (who reported, is responsible, holds a measure, is
+    accused); the storage keeps each once, so the read scope can find them."""

@@ -2,10 +2,10 @@
 
 The engine knows no law. A pack (one per workflow id, under ``workflows/``) carries the workflow's
 versions (:class:`WorkflowSpec`), its documentation models, its named rules, its default deadlines, its
-audit profile, its dossier layout and its labels in bokmål and nynorsk. A version may audit and show its
-cases its own way (an :class:`Edition`); the labels cover every id of every version. The registry checks that
-everything a pack names exists in its spec when the pack is registered, so a misspelt id is a
-definition error at start, never a silent pass.
+audit profile, its dossier layout, its access profile and its labels in bokmål and nynorsk. A version may
+audit and show its cases its own way (an :class:`Edition`); the labels cover every id of every version. The
+registry checks that everything a pack names exists in its spec when the pack is registered, so a misspelt
+id is a definition error at start, never a silent pass.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.audit_profile import AuditHook, AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
 from aktivitetsplikt.engine.core.documents import Document
@@ -90,6 +91,8 @@ class WorkflowPack:
     """Version -> what that version audits and shows differently (a case keeps its version's edition)."""
     audit_hooks: Mapping[str, AuditHook] = field(default_factory=dict)
     """The pack's own audit checks by name, for what an audit profile cannot declare (``hooks``)."""
+    access: AccessProfile = field(default_factory=AccessProfile)
+    """Where the law names the people with a part in a case (who hold a measure, who is accused)."""
 
     @property
     def latest(self) -> WorkflowSpec:

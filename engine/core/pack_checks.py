@@ -31,6 +31,7 @@ def check_pack(pack: WorkflowPack, spec: WorkflowSpec) -> None:
     _check_deadlines(pack, spec)
     _check_audit(pack, spec)
     _check_dossier(pack, spec)
+    _check_access(pack, spec)
 
 
 def _same_ids(
@@ -147,12 +148,25 @@ def _check_audit_additions(pack: WorkflowPack, spec: WorkflowSpec) -> None:
             raise _fail(pack, spec, f"audit.hooks names '{name}', which the pack's audit_hooks lack (known: {known})")
 
 
+def _set_on_case(spec: WorkflowSpec) -> set[str]:
+    return {name for t in spec.transitions for o in t.outcomes for name in o.set_case}
+
+
 def _check_dossier(pack: WorkflowPack, spec: WorkflowSpec) -> None:
     dossier = pack.dossier_for(spec.version)
     for section in dossier.sections:
         for trigger in section.all_triggers:
             _trigger(pack, spec, f"dossier section '{section.key}'", trigger)
-    attributes = {name for t in spec.transitions for o in t.outcomes for name in o.set_case}
+    attributes = _set_on_case(spec)
     for name in dossier.case_attributes:
         if name not in attributes:
             raise _fail(pack, spec, f"dossier.case_attributes names '{name}', which no step sets on the case")
+
+
+def _check_access(pack: WorkflowPack, spec: WorkflowSpec) -> None:
+    for trigger, paths in pack.access.measure_holders.items():
+        for path in paths:
+            _field(pack, spec, "access.measure_holders", trigger, path)
+    accused = pack.access.accused
+    if accused is not None and accused not in _set_on_case(spec):
+        raise _fail(pack, spec, f"access.accused names '{accused}', which no step sets on the case")

@@ -1,8 +1,9 @@
 """Who may fire what on which case (spec section 1, Actor; section 3 for the stricter duty).
 
 Authentication is the embedding tool's job. The engine checks that the actor acts on their own school
-(a school owner on the schools configured for it), that the role may fire the trigger, that a case
-handler is the case's appointed responsible, and that an accused leadership's principal is kept out.
+(a school owner on the schools configured for it), that the role may fire the trigger and is honoured
+for the actor's id (``identity.py``), that a case handler is the case's appointed responsible, and that
+an accused leadership is kept out, whatever role its people claim.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ class CaseAccess:
 
     school: str
     school_owner: str
-    deputies: tuple[str, ...]
     responsible: str | None
     principal_replaced: bool
     number: str | None = None
@@ -28,19 +28,22 @@ class CaseAccess:
     """The workflow's legal reference as people know it, for messages."""
     appoints: str | None = None
     """The trigger that appoints the case's responsible, for messages."""
+    configured: frozenset[str] = frozenset()
+    """The roles the actor's id is configured in at the case's unit (principal, deputy, school_owner)."""
+    not_configured: str = ""
+    """Which role the actor's id is not configured in, and how to configure it, for messages."""
 
 
 def _school_scope(actor: Actor, access: CaseAccess) -> None:
     if actor.role == "system":
         msg = "The system actor only records escalations; fire triggers as a person with a role."
         raise NotPermitted(msg)
+    if actor.role == "it_admin":
+        msg = f"{actor.id} reads cases as an IT admin and acts on none; act as a person with a role in the case."
+        raise NotPermitted(msg)
     if actor.role == "school_owner":
-        if actor.id != access.school_owner:
-            msg = (
-                f"{actor.id} is not the school owner configured for school '{access.school}'; "
-                f"set [schools.{access.school}] school_owner or act as {access.school_owner}."
-            )
-            raise NotPermitted(msg)
+        if "school_owner" not in access.configured:
+            raise NotPermitted(access.not_configured + ".")
         return
     if actor.school is None:
         msg = f"{actor.id} has no school; say which school the actor belongs to (it must be '{access.school}')."
@@ -51,7 +54,9 @@ def _school_scope(actor: Actor, access: CaseAccess) -> None:
             f"'{access.school}'; act as someone at that school."
         )
         raise NotPermitted(msg)
-    if access.principal_replaced and actor.role in ("principal", "deputy"):
+    # By identity too: the principal claiming to be staff is still the accused leadership.
+    leader = actor.role in ("principal", "deputy") or access.configured & {"principal", "deputy"}
+    if access.principal_replaced and leader:
         msg = (
             f"The leadership is accused in this {access.section} case, so the principal cannot act on it; "
             "the owner acts instead."
@@ -68,7 +73,7 @@ def requirements_met(actor: Actor, access: CaseAccess) -> frozenset[RoleRequirem
     if access.principal_replaced:
         if actor.role == "school_owner":
             met.add("principal")
-    elif actor.role == "principal" or (actor.role == "deputy" and actor.id in access.deputies):
+    elif actor.role in ("principal", "deputy") and actor.role in access.configured:
         met.add("principal")
     if actor.role == "case_handler" and access.responsible is not None and actor.id == access.responsible:
         met.add("case_handler")
@@ -92,8 +97,8 @@ def authorize(actor: Actor, transition: TransitionSpec, access: CaseAccess) -> N
     if met.intersection(transition.roles):
         return
     hint = ""
-    if actor.role == "deputy" and actor.id not in access.deputies:
-        hint = f" ({actor.id} is not listed under [schools.{access.school}] deputies)"
+    if actor.role in ("principal", "deputy") and actor.role not in access.configured:
+        hint = f" ({access.not_configured})"
     elif actor.role == "case_handler" and "case_handler" in transition.roles:
         appoints = f" with {access.appoints}" if access.appoints else ""
         hint = f" ({actor.id} is not the case's responsible; the principal appoints one{appoints})"

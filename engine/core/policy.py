@@ -48,6 +48,8 @@ class Policy:
     """Units with a calendar of their own (a kindergarten's closed days); the others use ``calendar``."""
     versions: Mapping[str, str] = field(default_factory=dict)
     """Per workflow id: the version new cases start on, when not the newest (cases keep theirs)."""
+    it_admins: frozenset[str] = frozenset()
+    """The ids honoured in the role ``it_admin`` (``[access] it_admins``)."""
 
     def unit(self, unit_id: str) -> Unit:
         try:

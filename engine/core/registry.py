@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.documents import Document, has_path
 from aktivitetsplikt.engine.core.machine import WorkflowMachine
 from aktivitetsplikt.engine.core.pack import Labels, Language, WorkflowPack
@@ -233,6 +234,16 @@ class WorkflowRegistry:
             raise WorkflowDefinitionError(msg)
         return found
 
+    def access(self, workflow: str) -> AccessProfile:
+        """The pack's access profile; a workflow registered without a pack names no parties."""
+        pack = self._packs.get(workflow)
+        return pack.access if pack is not None else AccessProfile()
+
+    def hiding_attributes(self) -> tuple[str, ...]:
+        """Every registered version's ``principal_replaced_when``: the case attributes that hide a case
+        from the unit's leadership."""
+        return tuple(sorted({s.principal_replaced_when for s in self._specs.values() if s.principal_replaced_when}))
+
     def packs(self) -> list[WorkflowPack]:
         return [self._packs[k] for k in sorted(self._packs)]
 
@@ -278,3 +289,11 @@ class WorkflowRegistry:
 
     def workflows(self) -> list[WorkflowSpec]:
         return [self._latest[k] for k in sorted(self._latest)]
+
+    def versions(self) -> list[WorkflowSpec]:
+        """Every version of every workflow, by workflow id, the newest of each first (cases keep theirs)."""
+        return [s for latest in self.workflows() for s in (latest, *self._older(latest))]
+
+    def _older(self, latest: WorkflowSpec) -> list[WorkflowSpec]:
+        older = [s for (w, v), s in self._specs.items() if w == latest.id and v != latest.version]
+        return sorted(older, key=lambda s: s.version, reverse=True)

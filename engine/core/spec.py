@@ -12,7 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Role = Literal["staff", "case_handler", "principal", "deputy", "school_owner", "system"]
+Role = Literal["staff", "case_handler", "principal", "deputy", "school_owner", "system", "it_admin"]
+"""Who an actor is. ``it_admin`` reads for operations (``[access] it_admins``) and acts on no case."""
 #: What a transition may require of its actor. ``staff+`` is any employee, whatever their role;
 #: ``school_owner`` only the owner of the case's unit, even where the owner does not act as the head.
 RoleRequirement = Literal["staff+", "principal", "case_handler", "school_owner"]

@@ -69,8 +69,9 @@ TourStep = At | Say | Report | Fire | Sweep | ShowStuck
 
 @dataclass(frozen=True)
 class DemoTour:
-    """A tour: its configuration (TOML with ``{db}`` for the database path), its steps and the commands
-    it suggests at the end (``{config}`` is the config file it wrote)."""
+    """A tour: its configuration (TOML with ``{db}`` for the database path and ``{operator}`` for the
+    operating-system user who runs it, the demo's IT admin), its steps and the commands it suggests at
+    the end (``{config}`` is the config file it wrote)."""
 
     name: str
     title: str

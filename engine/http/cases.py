@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.core.model import Actor, Case
 from aktivitetsplikt.engine.errors import InvalidInput
+from aktivitetsplikt.engine.http.auth import Identity
 from aktivitetsplikt.engine.http.context import Caller, Svc, etag, expected_version, json_object
 from aktivitetsplikt.engine.http.openapi import DocumentSchemas
 from aktivitetsplikt.engine.http.problems import responses
@@ -32,6 +33,12 @@ IfMatch = Annotated[
 def _answer(engine: Engine, case: Case, actor: Actor, response: Response) -> dict[str, Any]:
     response.headers["ETag"] = etag(case.version)
     return engine.case_json(case, actor)
+
+
+def reader_at(engine: Engine, caller: Identity, ref: str) -> Actor:
+    """The caller as the actor who reads or acts on case ``ref``: at the case's unit when the token names
+    several (only the unit is looked up, no content is read), else where the token stands."""
+    return caller.actor(engine.school_of(ref) if len(caller.units) > 1 else None)
 
 
 def _after_step(engine: Engine, case: Case, actor: Actor, response: Response) -> dict[str, Any]:
@@ -97,8 +104,7 @@ def _step(trigger: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
 
         def work() -> dict[str, Any]:
             engine = svc.engine
-            unit = engine.get(ref, events=False).school if len(caller.units) > 1 else None
-            actor = caller.actor(unit)
+            actor = reader_at(engine, caller, ref)
             case = engine.fire(ref, trigger, document, actor, expected_version=version)
             return _after_step(engine, case, actor, response)
 
@@ -124,6 +130,7 @@ def _reads(api: APIRouter) -> None:
         """Cases matching every filter, the most urgent first; without their event logs."""
         engine = svc.engine
         found = engine.list_cases(
+            actor=caller.actor(school),
             school=school,
             state=state,
             school_year=school_year,
@@ -138,8 +145,9 @@ def _reads(api: APIRouter) -> None:
     @api.get("/cases/{ref}", response_model=CaseOut, summary="A case with its log", responses=responses(403, 404))
     def get_case(ref: str, response: Response, svc: Svc, caller: Caller) -> dict[str, Any]:
         """The case, its duties and its whole event log; the ETag is its version."""
-        case = svc.engine.get(ref)
-        return _answer(svc.engine, case, caller.actor(case.school), response)
+        actor = reader_at(svc.engine, caller, ref)
+        case = svc.engine.get(ref, actor=actor, read="json")
+        return _answer(svc.engine, case, actor, response)
 
     @api.get(
         "/cases/{ref}/allowed",
@@ -148,10 +156,11 @@ def _reads(api: APIRouter) -> None:
         responses=responses(403, 404),
     )
     def allowed(ref: str, svc: Svc, caller: Caller) -> dict[str, Any]:
-        case = svc.engine.get(ref, events=False)
-        triggers = svc.engine.allowed_triggers(case, caller.actor(case.school))
+        actor = reader_at(svc.engine, caller, ref)
+        case = svc.engine.get(ref, actor=actor, events=False)
+        triggers = svc.engine.allowed_triggers(case, actor)
         return {"case": case.number, "version": case.version, "allowed_triggers": triggers}
 
     @api.get("/cases/{ref}/verify", summary="Check the case's hash chain", responses=responses(403, 404))
     def verify(ref: str, svc: Svc, caller: Caller) -> dict[str, Any]:
-        return svc.engine.verify(ref).to_json()
+        return svc.engine.verify(ref, actor=reader_at(svc.engine, caller, ref)).to_json()

@@ -32,13 +32,15 @@ class DocumentSchemas:
         self.reports: dict[str, type[Document]] = {}
         self.steps: dict[str, list[type[Document]]] = {}
         self._workflows_of: dict[str, list[type[Document]]] = {}
-        for spec in registry.workflows():
+        # Every version's steps: a case keeps the version it was opened on, so an older version's steps
+        # are still taken; a report opens a case on the newest version.
+        for spec in registry.versions():
             creating = spec.creating_transition.trigger
             for transition in spec.transitions:
                 model = registry.document_model(spec, transition.trigger)
                 self._workflows_of.setdefault(spec.id, []).append(model)
                 if transition.trigger == creating:
-                    self.reports[spec.id] = model
+                    self.reports.setdefault(spec.id, model)
                 elif model not in (known := self.steps.setdefault(transition.trigger, [])):
                     known.append(model)
         every = list(dict.fromkeys([*self.reports.values(), *(m for ms in self.steps.values() for m in ms)]))

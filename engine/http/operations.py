@@ -76,7 +76,7 @@ def outbox(
     status: Literal["pending", "sent", "failed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
-    return [m.to_json() for m in svc.engine.outbox(status=status, limit=limit)]
+    return [m.to_json() for m in svc.engine.outbox(actor=caller.actor(), status=status, limit=limit)]
 
 
 @api.post(

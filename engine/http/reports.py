@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from aktivitetsplikt.engine.errors import InvalidInput
+from aktivitetsplikt.engine.http.cases import reader_at
 from aktivitetsplikt.engine.http.context import Caller, Svc
 from aktivitetsplikt.engine.http.problems import responses
 from aktivitetsplikt.engine.reports import export
@@ -25,14 +26,14 @@ def audit(svc: Svc, caller: Caller, school_year: SchoolYear, school: School = No
     if second != first + 1:
         msg = f"school_year '{school_year}' is not a school year; write it like 2025-2026."
         raise InvalidInput(msg)
-    return audit_school_year(svc.engine, school_year, school).to_json()
+    return audit_school_year(svc.engine, school_year, school, actor=caller.actor(school)).to_json()
 
 
 @api.get("/agenda", summary="The meeting agenda: duties due soon and overdue", responses=responses(400, 403))
 def agenda(
     svc: Svc, caller: Caller, school: School = None, days: Annotated[int, Query(ge=0, le=366)] = DEFAULT_DAYS
 ) -> dict[str, Any]:
-    return meeting_agenda(svc.engine, school, days=days).to_json()
+    return meeting_agenda(svc.engine, school, actor=caller.actor(school), days=days).to_json()
 
 
 DOSSIER_CONTENT: dict[int | str, dict[str, Any]] = {
@@ -51,7 +52,7 @@ DOSSIER_CONTENT: dict[int | str, dict[str, Any]] = {
     tags=["cases"],
 )
 def dossier(ref: str, svc: Svc, caller: Caller, format: Literal["html", "json"] = "html") -> Response:
-    case = svc.engine.get(ref)
+    case = svc.engine.get(ref, actor=reader_at(svc.engine, caller, ref), read="export")
     # The dossier holds the pupil reference and every free text: no cache may keep it.
     headers = {"Cache-Control": "no-store"}
     if format == "json":

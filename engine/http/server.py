@@ -17,7 +17,7 @@ from aktivitetsplikt.engine.http.auth import TokenVerifier
 def serve(settings: Settings, *, host: str, port: int) -> None:
     """Serve until SIGTERM or SIGINT; uvicorn finishes the requests in flight first."""
     verifier = TokenVerifier(settings.http.auth)  # refuses to start without issuer, audience and keys
-    engine = bootstrap(settings)
+    engine = bootstrap(settings, face="http")
     token = settings.http.metrics_token
     scrape = token.get_secret_value() if token is not None else None
     app = create_app(engine, verifier, lambda: schema_status(engine), metrics_token=scrape)

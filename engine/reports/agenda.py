@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
-from aktivitetsplikt.engine.core.model import Case, iso
+from aktivitetsplikt.engine.core.model import Actor, Case, iso
 from aktivitetsplikt.engine.core.pack import Labels, WorkflowPack
 from aktivitetsplikt.engine.reports.lookup import pack_lookup, spec_lookup
 
@@ -195,16 +195,23 @@ def open_states(registry: WorkflowRegistry) -> list[str]:
     return sorted({s.id for spec in registry.workflows() for s in spec.states if not s.final})
 
 
-def meeting_agenda(engine: Engine, school: str | None = None, *, days: int = DEFAULT_DAYS) -> Agenda:
-    """The agenda for a meeting now, for one school or every school in the configuration."""
+def meeting_agenda(engine: Engine, school: str | None = None, *, actor: Actor, days: int = DEFAULT_DAYS) -> Agenda:
+    """The agenda for a meeting now, for one school or every school in the configuration, of the cases
+    ``actor`` may read (each one a logged read): a leadership case is on its owner's agenda, never on
+    the school's."""
     if days < 0:
         msg = f"days must be 0 or more, not {days}."
         raise ValueError(msg)
     now = engine.clock.now()
     until = now + timedelta(days=days)
-    with engine.uow() as uow:
-        cases = uow.reports.agenda_cases(school, until, open_states=open_states(engine.registry))
-    configured = {k: s.name for k, s in engine.settings.units().items() if school is None or k == school}
+    scope = engine.scope(actor)
+    with engine.uow(write=True) as uow:
+        cases = uow.reports.agenda_cases(school, until, open_states=open_states(engine.registry), scope=scope)
+        uow.access.append(engine.records(actor, cases, "agenda"))
+        uow.commit()
+    units = engine.settings.units()
+    seen = scope.units if scope.units is not None else units.keys()
+    configured = {k: s.name for k, s in units.items() if (school is None or k == school) and k in seen}
     if school is not None:
         configured.setdefault(school, school)
     registry, calendar_of = engine.registry, engine.decider.policy.calendar_of

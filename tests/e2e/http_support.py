@@ -149,7 +149,7 @@ def http_service(config_file: Path, clock: FixedClock, database_url: str | None 
             settings = settings.model_copy(
                 update={"database": settings.database.model_copy(update={"url": database_url})}
             )
-        engine = bootstrap(settings, clock=clock, upgrade=True)
+        engine = bootstrap(settings, clock=clock, upgrade=True, face="http")
         app = create_app(engine, TokenVerifier(settings.http.auth), lambda: schema_status(engine))
         try:
             with running(app) as url:

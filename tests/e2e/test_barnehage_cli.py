@@ -33,6 +33,7 @@ code = "SOL"
 director = "styrer@solsikken.example"
 owner = "barnehageeier@kommune.example"
 [kindergartens.solsikken.staff]
+"styrer" = "styrer@solsikken.example"
 "b-03" = "pedagog03@solsikken.example"
 "b-11" = "fagarbeider11@solsikken.example"
 [[kindergartens.solsikken.closed_days]]

@@ -19,7 +19,7 @@ from structlog.testing import capture_logs
 
 from aktivitetsplikt.engine import Engine, FixedClock, Settings
 from aktivitetsplikt.notifiers import build_notifier
-from tests.conftest import drive_to
+from tests.conftest import ADMIN, drive_to
 from tests.e2e.conftest import run_cli
 from tests.e2e.daemon_support import (
     DaemonProcess,
@@ -47,12 +47,12 @@ PRINCIPAL = "rektor@hellerud.example"
 
 def escalated_levels(engine: Engine, case_id: str) -> list[int]:
     """The levels of a case's ``escalated`` events, in log order."""
-    return [e.document["level"] for e in engine.get(case_id).events or [] if e.trigger == "escalated"]
+    return [e.document["level"] for e in engine.get(case_id, actor=ADMIN).events or [] if e.trigger == "escalated"]
 
 
 def notice_of(engine: Engine, case_id: str) -> str:
     """The id of the notice a case's notify_principal step queued."""
-    [notice] = [m for m in engine.outbox() if m.case_id == case_id and m.kind == "notice"]
+    [notice] = [m for m in engine.outbox(actor=ADMIN) if m.case_id == case_id and m.kind == "notice"]
     return notice.id
 
 
@@ -74,7 +74,7 @@ class TestSmtpDown:
             report = dispatcher.dispatch()
         assert ([], [notice], []) == (report.sent, report.retrying, report.failed)
         assert [("message_not_sent", 1, False)] == [(e["event"], e["attempts"], e["parked"]) for e in logs]
-        [waiting] = engine.outbox()
+        [waiting] = engine.outbox(actor=ADMIN)
         assert ("pending", 1) == (waiting.status, waiting.attempts)
         assert waiting.last_error is not None
         assert f"The SMTP server 127.0.0.1:{port} did not take message {notice}" in waiting.last_error
@@ -85,7 +85,7 @@ class TestSmtpDown:
             report = dispatcher.dispatch()
         assert [notice] == report.sent
         assert [message_id(notice)] == sink.ids
-        [sent] = engine.outbox()
+        [sent] = engine.outbox(actor=ADMIN)
         assert ("sent", 2, None) == (sent.status, sent.attempts, sent.last_error)
 
     def test_after_max_attempts_a_message_is_parked_listed_and_queued_again(
@@ -109,7 +109,7 @@ class TestSmtpDown:
             assert [] == dispatcher.dispatch().failed  # a parked message is left alone
         assert [("retrying", [notice])] * (max_attempts - 1) + [("failed", [notice])] == outcomes
         assert [False] * (max_attempts - 1) + [True] == [e["parked"] for e in logs]
-        [parked] = engine.outbox()
+        [parked] = engine.outbox(actor=ADMIN)
         assert ("failed", max_attempts) == (parked.status, parked.attempts)
 
         listed = json.loads(run_cli(config_file, "outbox", "--failed", "--json").stdout)
@@ -127,7 +127,7 @@ class TestSmtpDown:
             report = dispatcher.dispatch()
         assert [notice] == report.sent
         assert [message_id(notice)] == sink.ids
-        [sent] = engine.outbox()
+        [sent] = engine.outbox(actor=ADMIN)
         assert ("sent", 1) == (sent.status, sent.attempts)
 
 
@@ -232,7 +232,7 @@ class TestLifecycle:
             engine = seeding_engine(config, ago(days=14))
             with capture_logs():
                 case_id = open_case(engine, pupil="elev-1", notify=False)
-            [duty] = engine.get(case_id).obligations
+            [duty] = engine.get(case_id, actor=ADMIN).obligations
             now = datetime.now(UTC)
             assert duty.due_at < now - timedelta(days=7)
             owner_step = engine.escalator.next_at(duty, 1)
@@ -249,8 +249,8 @@ class TestLifecycle:
                 wait_until(lambda: sink.received() >= 3 and {"sent": 3} == outbox_status(db), what="three mails")
             finally:
                 daemon.stop()
-            stored = engine.get(case_id)
-            intact = engine.verify(case_id).intact
+            stored = engine.get(case_id, actor=ADMIN)
+            intact = engine.verify(case_id, actor=ADMIN).intact
             db.dispose()
         print(f"catch-up: levels 1 and 2 taken {caught_up:.1f} s after the daemon was started")
         assert [1, 2] == [e.document["level"] for e in stored.events or [] if e.trigger == "escalated"]

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from structlog.testing import capture_logs
 
 from aktivitetsplikt.engine import Actor, Engine
+from tests.conftest import ADMIN
 from tests.e2e.daemon_support import (
     DaemonProcess,
     Sink,
@@ -82,7 +83,7 @@ def seed(config: Path) -> tuple[Engine, str]:
     with db.begin() as conn:
         for statement in CLONE_SQL:
             conn.execute(sa.text(statement), {"count": CASES, "first": first})
-    assert engine.verify(first).intact
+    assert engine.verify(first, actor=ADMIN).intact
     return engine, first
 
 
@@ -146,7 +147,7 @@ class TestTwoDaemonsOnPostgres:
                 "FROM case_events WHERE trigger = 'escalated' GROUP BY 1, 2",
             )
             outbox = rows(db, "SELECT id, obligation_id, level, address, status FROM outbox")
-            chain_intact = engine.verify(first).intact
+            chain_intact = engine.verify(first, actor=ADMIN).intact
             db.dispose()
 
         assert {(duty, level) for duty in duties for level in (1, 2)} == {(s.duty, s.level) for s in steps}

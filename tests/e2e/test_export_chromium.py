@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from aktivitetsplikt.engine import Engine, FixedClock
+from tests.conftest import ADMIN
 from tests.e2e.conftest import Cli
 from tests.unit.test_export import full_case
 
@@ -65,7 +66,7 @@ def render(tmp_path: Path, html: Path, output: str) -> None:
 @pytest.fixture
 def number(engine: Engine, clock: FixedClock) -> str:
     """The number of a case taken through every kind of step (see tests/unit/test_export.py)."""
-    return engine.get(full_case(engine, clock), events=False).number
+    return engine.get(full_case(engine, clock), events=False, actor=ADMIN).number
 
 
 @pytest.fixture

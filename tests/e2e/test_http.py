@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import FixedClock, Settings
-from tests.conftest import plan_doc, pupil_heard, report_doc
+from tests.conftest import ADMIN, plan_doc, pupil_heard, report_doc
 from tests.e2e.http_support import Http, http_service, new_key
 
 TEACHER = ("t-17", "staff")
@@ -118,6 +118,38 @@ class TestACaseOverHttp:
 
         assert [case["number"]] == [c["number"] for c in listed]
         assert "notify_principal" in allowed["allowed_triggers"]
+
+
+class TestReadsOverHttp:
+    def test_every_read_route_is_logged_as_the_caller_through_http(self, http: Http) -> None:
+        """Case, list, allowed, verify, dossier, agenda and audit each reach the access log as the caller."""
+        case = report(http)
+        for path, params in (
+            (f"/cases/{case['id']}", {}),
+            ("/cases", {"school": "hellerud"}),
+            (f"/cases/{case['id']}/allowed", {}),
+            (f"/cases/{case['id']}/verify", {}),
+            (f"/cases/{case['id']}/dossier", {"format": "json"}),
+            ("/agenda", {"school": "hellerud"}),
+            ("/audit", {"school_year": "2026-2027", "school": "hellerud"}),
+        ):
+            assert 200 == call(http, PRINCIPAL, "GET", path, params=params).status_code, path
+
+        reads = http.engine.access_log(case["id"], actor=ADMIN).reads
+        logged = {(r.kind, r.face) for r in reads if r.actor_id == PRINCIPAL[0]}
+        expected = {(kind, "http") for kind in ("json", "list", "show", "verify", "export", "agenda", "audit")}
+        assert expected == logged
+
+    def test_staff_with_no_part_in_a_case_do_not_read_it(self, http: Http) -> None:
+        """Another teacher gets 403 for the case and an empty list; no read of theirs is logged."""
+        case = report(http)
+        stranger = ("t-20", "staff")
+
+        shown = call(http, stranger, "GET", f"/cases/{case['id']}")
+        listed = call(http, stranger, "GET", "/cases").json()
+
+        reads = http.engine.access_log(case["id"], actor=ADMIN).reads
+        assert (403, [], []) == (shown.status_code, listed, [r for r in reads if r.actor_id == "t-20"])
 
 
 class TestProblems:

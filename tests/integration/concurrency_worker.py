@@ -26,6 +26,7 @@ from typing import Any
 from aktivitetsplikt.engine import Actor, ConcurrencyConflict, FixedClock, bootstrap, load_settings
 
 TEACHER = Actor(id="t-17", role="staff", school="hellerud")
+ADMIN = Actor(id="it-drift", role="it_admin")
 REPORT = {
     "source": "pupil",
     "occurred_at": "2026-09-02T09:00",
@@ -72,7 +73,7 @@ def main(argv: list[str]) -> int:
     result: dict[str, Any] = {"read_version": None, "outcomes": [], "numbers": [], "conflicts": []}
     barrier = Path(args.barrier)
     if args.mode == "once":
-        version = engine.get(args.case, events=False).version
+        version = engine.get(args.case, events=False, actor=ADMIN).version
         result["read_version"] = version
         wait_at_barrier(barrier, args.index, args.parties)
         note = {"text": f"Notat fra prosess {args.index}"}

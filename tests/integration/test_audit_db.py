@@ -22,7 +22,7 @@ from aktivitetsplikt.engine import Actor, Engine, FixedClock
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.reports.agenda import meeting_agenda, open_states
 from aktivitetsplikt.engine.reports.audit import audit_school_year, count_audit_cases
-from tests.conftest import drive_to, report_doc
+from tests.conftest import ADMIN, drive_to, report_doc
 from tests.integration.conftest import execute, sql_engine
 
 YEAR = "2026-2027"  # the test clock's T0 is 2 September 2026
@@ -88,7 +88,7 @@ class TestCasesForAudit:
         assert (CASES + 1, CASES, CASES + 1, 0) == counts
         assert sorted(c.number for c in found) == [c.number for c in found]
         for case in found:
-            alone = any_engine.get(case.id)
+            alone = any_engine.get(case.id, actor=ADMIN)
             assert (alone.events, alone.obligations, alone.state) == (case.events, case.obligations, case.state)
 
     def test_the_queries_use_indexes_on_sqlite(self, engine: Engine) -> None:
@@ -121,7 +121,7 @@ class TestAgendaCases:
         until = any_engine.clock.now() + timedelta(days=7)
         with statements(sql_engine(any_engine)) as seen, any_engine.uow() as uow:
             found = uow.reports.agenda_cases("hellerud", until, open_states=open_states(any_engine.registry))
-        agenda = meeting_agenda(any_engine)
+        agenda = meeting_agenda(any_engine, actor=ADMIN)
 
         assert 2 == len(selects(seen))
         assert sorted(found, key=lambda c: c.number) == found
@@ -144,9 +144,9 @@ class TestAuditThroughTheEngine:
         doc = json.dumps(report_doc(description="Endret i databasen."))
         execute(db, f"UPDATE case_events SET document = {value} WHERE case_id = :id AND seq = 1", doc=doc, id=fifty[7])
 
-        report = audit_school_year(any_engine, YEAR, "hellerud", batch=16)
+        report = audit_school_year(any_engine, YEAR, "hellerud", batch=16, actor=ADMIN)
 
-        assert CASES == len(report.cases) == count_audit_cases(any_engine, YEAR, "hellerud")
+        assert CASES == len(report.cases) == count_audit_cases(any_engine, YEAR, "hellerud", actor=ADMIN)
         flagged = {a.case_id: [f.code for f in a.findings] for a in report.cases if a.findings}
         assert {fifty[7]: ["chain_broken"]} == flagged
         assert (CASES, CASES - 1) == (report.schools[0].chains.of, report.schools[0].chains.ok)
@@ -161,6 +161,6 @@ class TestAuditThroughTheEngine:
             engine.report(workflow="aktivitetsplikt", school=school, pupil="elev-1", document=report_doc(), actor=actor)
         clock.set(datetime(2026, 10, 5, 8, tzinfo=UTC))
 
-        report = audit_school_year(engine, YEAR)
+        report = audit_school_year(engine, YEAR, actor=ADMIN)
 
         assert {"furuset": (22,), "hellerud": (17,)} == {a.school: a.late_school_days for a in report.cases}

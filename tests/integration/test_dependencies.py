@@ -41,7 +41,17 @@ WORKFLOWS_MAY_IMPORT = (
     "aktivitetsplikt.workflows",
     *(
         f"{E}.core.{m}"
-        for m in ("spec", "documents", "rules", "pack", "audit_profile", "dossier_layout", "calendar", "tour")
+        for m in (
+            "spec",
+            "documents",
+            "rules",
+            "pack",
+            "audit_profile",
+            "dossier_layout",
+            "access_profile",
+            "calendar",
+            "tour",
+        )
     ),
     ERRORS,
 )

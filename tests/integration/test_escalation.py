@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aktivitetsplikt.engine import Engine, FixedClock
-from tests.conftest import PRINCIPAL, TEACHER, report_doc
+from tests.conftest import ADMIN, PRINCIPAL, TEACHER, report_doc
 
 # Thursday 24 September 2026, 10:00 Oslo; the autumn break (28 Sep - 2 Oct) is configured in TEST_CONFIG.
 REPORTED = datetime(2026, 9, 24, 8, 0, tzinfo=UTC)
@@ -15,7 +15,7 @@ OWNER_STEP = datetime(2026, 10, 5, 22, 0, tzinfo=UTC)  # end of Mon 5 Oct: 1sd a
 
 
 def messages(engine: Engine) -> list[tuple[str, int | None, str]]:
-    return sorted((m.kind, m.level, m.address) for m in engine.outbox())
+    return sorted((m.kind, m.level, m.address) for m in engine.outbox(actor=ADMIN))
 
 
 def sweep_at(engine: Engine, clock: FixedClock, at: datetime) -> list[tuple[str, int, tuple[str, ...]]]:
@@ -51,12 +51,12 @@ class TestLadderAcrossHolidayWeek:
             ("escalation", 2, "skoleeier@kommune.example"),
             ("reminder", 0, "laerer17@hellerud.example"),
         ] == messages(engine)
-        stored = engine.get(case.id)
+        stored = engine.get(case.id, actor=ADMIN)
         assert ["report", "escalated", "escalated", "escalated"] == [e.trigger for e in stored.events or []]
         assert [0, 1, 2] == [e.document["level"] for e in (stored.events or [])[1:]]
         assert {"system"} == {e.actor_role for e in (stored.events or [])[1:]}
-        assert engine.verify(case.id).intact
-        assert [case.id] == [c.id for c in engine.list_cases(stuck=True)]
+        assert engine.verify(case.id, actor=ADMIN).intact
+        assert [case.id] == [c.id for c in engine.list_cases(stuck=True, actor=ADMIN)]
 
     def test_catch_up_after_downtime_takes_each_level_once(self, engine: Engine, clock: FixedClock) -> None:
         """A sweep a month late takes levels 1 and 2 once each and skips the stale reminder."""
@@ -139,9 +139,9 @@ class TestAccusedLeadership:
         addresses = {address for _, _, address in messages(engine)}
         assert "rektor@hellerud.example" not in addresses
         assert "skoleeier@kommune.example" in addresses
-        roles = {m.recipient_role for m in engine.outbox()}
+        roles = {m.recipient_role for m in engine.outbox(actor=ADMIN)}
         assert "principal" not in roles
-        assert engine.verify(case.id).intact
+        assert engine.verify(case.id, actor=ADMIN).intact
 
     def test_ordinary_skjerpa_case_notifies_principal(self, engine: Engine, clock: FixedClock) -> None:
         """§ 12-5 about an ordinary employee: the principal gets the notice as usual."""

@@ -26,7 +26,7 @@ from aktivitetsplikt.engine.core.audit_profile import RequiredStep
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout, DossierSection
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.notifiers import Renderer
-from tests.conftest import T0, unpinned
+from tests.conftest import ADMIN, T0, unpinned
 from tests.machines.concern import CONCERN_PACK
 
 STAFF = Actor(id="t-17", role="staff", school="hellerud")
@@ -115,7 +115,7 @@ class TestRunning:
         clock.advance(days=1)
         with pytest.raises(DocumentationMissing, match=r"asked\.content"):
             concern.fire(case.id, "resolve", {"asked": asked(False), "summary": "Løst."}, LEAD)
-        assert "followed" == concern.get(case.id).state
+        assert "followed" == concern.get(case.id, actor=ADMIN).state
 
     def test_its_deadline_counts_school_days(self, concern: Engine) -> None:
         """acknowledge is due 2 school days after the concern was noticed (Wednesday -> end of Friday)."""
@@ -143,7 +143,7 @@ class TestEscalation:
             [step.recipients for step in escalated],
         )
         renderer = Renderer(settings, concern.registry.words)
-        [last] = [m for m in concern.outbox() if m.level == 2]
+        [last] = [m for m in concern.outbox(actor=ADMIN) if m.level == 2]
         subject, body = renderer.render(last)
         assert subject.endswith("meldt til eier")
         assert "skoleeier" not in body and "rektor" not in body

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from aktivitetsplikt.engine import Engine, FixedClock, Settings, bootstrap
-from tests.conftest import PRINCIPAL, drive_to, pupil_heard, unpinned
+from tests.conftest import ADMIN, PRINCIPAL, drive_to, pupil_heard, unpinned
 from tests.law2026 import DECISION, ENFORCEMENT, Law2026, closing
 
 
@@ -36,7 +36,7 @@ class TestUpgrade:
         closed = upgraded.fire(case_id, "close", {"reason": "Trygg.", "pupil_heard": pupil_heard(True)}, PRINCIPAL)
         fresh = Law2026(upgraded, clock).report()
         expected = (("2024-08", "closed"), "2026-12")
-        assert expected == ((closed.workflow_version, closed.state), upgraded.get(fresh).workflow_version)
+        assert expected == ((closed.workflow_version, closed.state), upgraded.get(fresh, actor=ADMIN).workflow_version)
 
 
 class TestOnTheDatabase:
@@ -46,7 +46,9 @@ class TestOnTheDatabase:
         case_id = law.drive("evaluated")
         law.fire(case_id, "register_decision", DECISION)
         law.fire(case_id, "report_compliance", {"measure": "rutine", "reported_at": "2026-09-16T09:30", "summary": "S"})
-        duties = [(o.key, o.open) for o in upgraded.get(case_id).obligations if o.kind == "comply_with_decision"]
+        duties = [
+            (o.key, o.open) for o in upgraded.get(case_id, actor=ADMIN).obligations if o.kind == "comply_with_decision"
+        ]
         assert [("m-8-1", True), ("rutine", False)] == duties
 
     def test_statsforvaltarens_deadline_escalates_on_a_closed_case(self, upgraded: Engine, clock: FixedClock) -> None:
@@ -65,4 +67,8 @@ class TestOnTheDatabase:
             "closed",
             [case_id],
         )
-        assert expected == (steps, upgraded.get(case_id).state, [c.id for c in upgraded.list_cases(stuck=True)])
+        assert expected == (
+            steps,
+            upgraded.get(case_id, actor=ADMIN).state,
+            [c.id for c in upgraded.list_cases(stuck=True, actor=ADMIN)],
+        )

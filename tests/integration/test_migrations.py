@@ -24,7 +24,7 @@ from aktivitetsplikt.storage.migrate import alembic_config, current_revision, he
 from aktivitetsplikt.storage.tables import Base, UTCDateTime
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-MODEL_TABLES = {"cases", "case_events", "obligations", "outbox"}
+MODEL_TABLES = {"cases", "case_events", "obligations", "outbox", "case_parties", "access_log"}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -109,7 +109,7 @@ class TestUpgrade:
             if isinstance(column.type, UTCDateTime)
         ]
 
-        assert 11 == len(instants)
+        assert 12 == len(instants)  # 11 of the first schema, and access_log.at
         assert [True] * len(instants) == [stored[key] for key in instants]
 
     def test_partial_indexes_cover_only_open_duties(self, empty_db: sa.Engine) -> None:

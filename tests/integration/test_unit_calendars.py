@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from aktivitetsplikt.engine import Engine, FixedClock, bootstrap
+from tests.conftest import ADMIN
 from tests.units_support import load_unit_settings, report_at_kindergarten, unit_registry, utc
 
 
@@ -42,7 +43,7 @@ class TestEscalationOnTheUnitsCalendar:
         assert [] == sweep_at(engine, clock, 9, 9, 21, 59)
         assert [(2, ("school_owner",))] == sweep_at(engine, clock, 9, 9, 22)
         assert [] == sweep_at(engine, clock, 12, 1)
-        assert engine.verify(case_id).intact
+        assert engine.verify(case_id, actor=ADMIN).intact
 
     def test_the_kindergartens_addresses_hear_of_it(self, unit_engine: tuple[Engine, FixedClock]) -> None:
         """The reporter's staff address, the director and then the owner of the kindergarten get the mails."""
@@ -54,12 +55,12 @@ class TestEscalationOnTheUnitsCalendar:
             ("escalation", 1, "styrer@solsikken.example"),
             ("escalation", 2, "eier@kommune.example"),
         ]
-        assert expected == sorted((m.kind, m.level, m.address) for m in engine.outbox())
+        assert expected == sorted((m.kind, m.level, m.address) for m in engine.outbox(actor=ADMIN))
 
     def test_next_at_counts_on_the_calendar_it_is_given(self, unit_engine: tuple[Engine, FixedClock]) -> None:
         """Without a calendar next_at counts on the default (school) one: the end of Tuesday 8."""
         engine, _ = unit_engine
-        [duty] = engine.get(report_at_kindergarten(engine)).obligations
+        [duty] = engine.get(report_at_kindergarten(engine), actor=ADMIN).obligations
         kindergarten = engine.escalator.policy.calendar_of("solsikken")
         expected = (utc(9, 8, 22), utc(9, 9, 22))
         assert expected == (engine.escalator.next_at(duty, 1), engine.escalator.next_at(duty, 1, kindergarten))

@@ -6,7 +6,7 @@ import pytest
 
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, NotPermitted, Settings, TransitionNotAllowed
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT
-from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, report_doc
+from tests.conftest import ADMIN, HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, report_doc
 from tests.fakes import make_engine
 
 OTHER_HANDLER = Actor(id="t-20", role="case_handler", school="hellerud")
@@ -218,26 +218,26 @@ EVENT_KEYS = [
 class TestCaseJson:
     def test_case_keys(self, engine: Engine) -> None:
         """A case has every spec section 11 key, plus school_year (a case field of spec section 1)."""
-        case = engine.get(drive_to(engine, "investigating"))
+        case = engine.get(drive_to(engine, "investigating"), actor=ADMIN)
         assert CASE_KEYS | {"school_year"} == set(engine.case_json(case))
 
     def test_obligation_keys(self, engine: Engine) -> None:
         """Each obligation has exactly kind, due_at, satisfied_at, escalation_level, overdue."""
-        case = engine.get(drive_to(engine, "investigating"))
+        case = engine.get(drive_to(engine, "investigating"), actor=ADMIN)
         obligations = engine.case_json(case)["obligations"]
         expected = [OBLIGATION_KEYS] * 3
         assert expected == [list(o) for o in obligations]
 
     def test_event_keys(self, engine: Engine) -> None:
         """Each event has exactly the spec's keys; prev_hash and case_id stay internal."""
-        case = engine.get(drive_to(engine, "investigating"))
+        case = engine.get(drive_to(engine, "investigating"), actor=ADMIN)
         events = engine.case_json(case)["events"]
         expected = [EVENT_KEYS] * 3
         assert expected == [list(e) for e in events]
 
     def test_values_are_plain_json(self, engine: Engine, clock: FixedClock) -> None:
         """Instants are ISO strings and overdue is judged at the engine's clock."""
-        case = engine.get(drive_to(engine, "principal_notified"))
+        case = engine.get(drive_to(engine, "principal_notified"), actor=ADMIN)
         clock.set(clock.now().replace(day=5))  # Saturday 5 September: start_investigation was due Friday
         shown = engine.case_json(case)
         expected = [
@@ -258,10 +258,10 @@ class TestCaseJson:
 
     def test_allowed_triggers_for_an_actor(self, engine: Engine) -> None:
         """With an actor, allowed_triggers is what that actor may fire now."""
-        case = engine.get(drive_to(engine, "investigating"))
+        case = engine.get(drive_to(engine, "investigating"), actor=ADMIN)
         assert RESPONSIBLE_ALLOWED["investigating"] == engine.case_json(case, HANDLER)["allowed_triggers"]
 
     def test_allowed_triggers_without_an_actor(self, engine: Engine) -> None:
         """Without an actor, allowed_triggers lists every trigger defined from the state."""
-        case = engine.get(drive_to(engine, "closed"))
+        case = engine.get(drive_to(engine, "closed"), actor=ADMIN)
         assert PRINCIPAL_ALLOWED["closed"] == engine.case_json(case)["allowed_triggers"]

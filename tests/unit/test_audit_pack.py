@@ -25,6 +25,7 @@ from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.reports.agenda import build_agenda
 from aktivitetsplikt.engine.reports.audit import CaseAudit, Tally, audit_case, pack_lookup, spec_lookup
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT_PACK
+from tests.conftest import ADMIN
 from tests.fakes import InMemoryUnitOfWorkFactory
 from tests.machines.check_in import PACK, without_owner_notice
 
@@ -124,7 +125,7 @@ def settled(engine: Engine, case_id: str) -> None:
 
 
 def audited(engine: Engine, case_id: str, now: datetime | None = None, pack: WorkflowPack = PACK) -> CaseAudit:
-    case = engine.get(case_id)
+    case = engine.get(case_id, actor=ADMIN)
     calendar = engine.decider.policy.calendar_of(case.school)
     return audit_case(case, engine.registry.spec(case.workflow), pack, calendar, now or engine.clock.now())
 
@@ -209,7 +210,7 @@ class TestAnyWorkflow:
         case_id = raised(engine)
         told(engine, case_id)
         answered(engine, case_id)
-        cases: list[Case] = [engine.get(case_id, events=False)]
+        cases: list[Case] = [engine.get(case_id, events=False, actor=ADMIN)]
         registry = engine.registry
 
         agenda = build_agenda(

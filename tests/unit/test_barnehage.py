@@ -24,6 +24,7 @@ from aktivitetsplikt.engine import (
 )
 from aktivitetsplikt.engine.bootstrap import builtin_registry
 from aktivitetsplikt.notifiers.render import Renderer
+from tests.conftest import ADMIN
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 from tests.units_support import CHILD, STAFF, load_unit_settings, utc
 
@@ -90,7 +91,7 @@ def investigating(engine: Engine) -> str:
 
 
 def due(engine: Engine, case_id: str) -> dict[str, datetime]:
-    return {o.kind: o.due_at for o in engine.get(case_id).obligations}
+    return {o.kind: o.due_at for o in engine.get(case_id, actor=ADMIN).obligations}
 
 
 class TestPacks:
@@ -331,7 +332,7 @@ class TestMessages:
     def test_an_escalation_speaks_of_the_director_and_the_owner(self, wired: Wired) -> None:
         """The owner's escalation mail says styrer, barnehageeier and barnehage, never rektor or skoleeier."""
         engine, _, _ = wired
-        case = engine.get(open_case(engine))
+        case = engine.get(open_case(engine), actor=ADMIN)
         decisions, _ = engine.escalator.escalate(case, case.open_obligations(), utc(9, 10))
         [message] = [m for d in decisions for m in d.messages if m.level == 2]
         _, body = Renderer(engine.settings, engine.registry.words).render(message)

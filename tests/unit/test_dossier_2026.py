@@ -9,7 +9,7 @@ from aktivitetsplikt.engine import FixedClock, Settings
 from aktivitetsplikt.engine.core.pack import LANGUAGES, Language, WorkflowPack
 from aktivitetsplikt.engine.reports.export import export_json, render_html
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT_PACK, SKJERPA_PACK
-from tests.conftest import OWNER, drive_to
+from tests.conftest import ADMIN, OWNER, drive_to
 from tests.fakes import make_engine
 from tests.law2026 import DECISION, Law2026
 
@@ -36,7 +36,7 @@ class TestSections:
     def test_a_2024_08_case_keeps_its_own_layout(self, settings: Settings, clock: FixedClock) -> None:
         """The layout follows the case's version: a 2024-08 dossier has no decisions section."""
         engine, _ = make_engine(settings, clock)
-        case = engine.get(drive_to(engine, "investigating"))
+        case = engine.get(drive_to(engine, "investigating"), actor=ADMIN)
         assert "decisions" not in export_json(engine, case)["sections"]
 
     def test_the_owners_decisions_under_12_5(self, law: Law2026) -> None:

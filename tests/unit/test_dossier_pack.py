@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -23,7 +24,7 @@ from aktivitetsplikt.engine.core.pack import LANGUAGES, Language, WorkflowPack
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.reports.export import export_json, render_html
 from aktivitetsplikt.workflows import AKTIVITETSPLIKT_PACK, BUILTIN_PACKS, SKJERPA_PACK
-from tests.conftest import drive_to, unpinned
+from tests.conftest import ADMIN, drive_to, unpinned
 from tests.fakes import InMemoryUnitOfWorkFactory
 from tests.machines.concern import CONCERN_PACK
 
@@ -31,6 +32,16 @@ HOSTILE = "<script>alert('x')</script>"
 STAFF = Actor(id="m-1", role="staff", school="hellerud")
 LEAD = Actor(id="m-2", role="principal", school="hellerud")
 CHAPTER_12 = ("rektor", "skoleeier", "statsforvalt", "eleven", "aktivitetsplan", "§ 12")
+
+
+@pytest.fixture
+def config_file(config_file: Path) -> Path:
+    """The test config with the lead m-2 as the principal's staff ref: the principal role is honoured only
+    for the configured principal, and this dossier must not name a "rektor"."""
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace('"rektor" = ', '"m-2" = '), encoding="utf-8")
+    return config_file
+
 
 CONCERN_WORDS = DossierWords(
     title="Dokumentasjon av bekymringen",
@@ -134,7 +145,7 @@ class TestOtherIds:
     def test_sections_follow_the_layout(self, concern: tuple[Engine, str]) -> None:
         """JSON: the facts and timeline, the pack's sections by their keys, then escalations and duties."""
         engine, case_id = concern
-        sections = json.loads(json.dumps(export_json(engine, engine.get(case_id))))["sections"]
+        sections = json.loads(json.dumps(export_json(engine, engine.get(case_id, actor=ADMIN))))["sections"]
 
         assert ["facts", "timeline", "concerns", "rounds", "follow_ups", "ended", "escalations", "duties"] == list(
             sections
@@ -149,7 +160,7 @@ class TestOtherIds:
     def test_the_page_speaks_the_packs_words(self, concern: tuple[Engine, str]) -> None:
         """Title, section titles, headings, summaries, field labels and nested objects come from the pack."""
         engine, case_id = concern
-        html = render_html(engine, engine.get(case_id))
+        html = render_html(engine, engine.get(case_id, actor=ADMIN))
 
         assert '<h1>Dokumentasjon av bekymringen <span class="nr">' in html
         titles = re.findall(r"<h2>([^<]+)</h2>", html)
@@ -170,7 +181,7 @@ class TestOtherIds:
     def test_no_word_of_chapter_12_and_nothing_unescaped(self, concern: tuple[Engine, str]) -> None:
         """Nothing of opplæringslova chapter 12 slips in, and free text in a summary is escaped."""
         engine, case_id = concern
-        html = render_html(engine, engine.get(case_id))
+        html = render_html(engine, engine.get(case_id, actor=ADMIN))
 
         assert [] == [word for word in CHAPTER_12 if word in html.lower()]
         assert "<script" not in html
@@ -181,7 +192,7 @@ class TestOtherIds:
         engine = engine_for(CONCERN_PACK, settings, clock)
         case_id = resolved_concern(engine, clock)
 
-        html = render_html(engine, engine.get(case_id))
+        html = render_html(engine, engine.get(case_id, actor=ADMIN))
 
         assert "<h1>Dokumentasjon av saken" in html
         assert ["3. raised", "4. follow_ups", "5. resolution"] == re.findall(r"<h2>([^<]+)</h2>", html)[2:5]
@@ -210,7 +221,7 @@ class TestSchoolWords:
         """language="nn" takes the pack's nynorsk words: titles, empty sections, field and value labels."""
         case_id = drive_to(engine, "principal_notified")
 
-        html = render_html(engine, engine.get(case_id), "nn")
+        html = render_html(engine, engine.get(case_id, actor=ADMIN), "nn")
 
         for text in (
             "<h1>Dokumentasjon av aktivitetsplikta",

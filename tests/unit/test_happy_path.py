@@ -17,7 +17,7 @@ import pytest
 from aktivitetsplikt.engine import Actor, Case, ChainVerdict, Engine, FixedClock, NotPermitted, Settings
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem
 from aktivitetsplikt.workflows import SKJERPA_AKTIVITETSPLIKT
-from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
+from tests.conftest import ADMIN, HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 
 PUPIL = "elev-4711"
@@ -247,7 +247,7 @@ def run_steps(engine: Engine, clock: FixedClock, count: int) -> Case:
     for step in STEPS[1:count]:
         clock.set(step.at)
         case = engine.fire(case.id, step.trigger, step.document, step.actor)
-    return engine.get(case.id)
+    return engine.get(case.id, actor=ADMIN)
 
 
 class TestSection124Path:
@@ -327,7 +327,7 @@ class TestSection124Path:
         """The eleven events of the whole path form an intact hash chain."""
         engine, _ = wired
         case = run_steps(engine, clock, len(STEPS))
-        assert ChainVerdict(case.id, len(STEPS), True) == engine.verify(case.id)
+        assert ChainVerdict(case.id, len(STEPS), True) == engine.verify(case.id, actor=ADMIN)
 
 
 class TestNotices:
@@ -417,11 +417,11 @@ class TestConcludeSafe:
         case = engine.fire(case_id, "conclude_investigation", document, HANDLER)
         assert ("closed", 4, utc(9, 2, 9)) == (case.state, case.version, case.closed_at)
         expected = []
-        assert expected == engine.get(case_id).open_obligations()
+        assert expected == engine.get(case_id, actor=ADMIN).open_obligations()
         expected = ("investigating", "closed")
         assert expected == (
-            engine.get(case_id).events[-1].from_state,  # type: ignore[index]
-            engine.get(case_id).events[-1].to_state,  # type: ignore[index]
+            engine.get(case_id, actor=ADMIN).events[-1].from_state,  # type: ignore[index]
+            engine.get(case_id, actor=ADMIN).events[-1].to_state,  # type: ignore[index]
         )
 
 
@@ -438,7 +438,7 @@ class TestReopen:
         expected = ("principal_notified", 7, None)
         assert expected == (case.state, case.version, case.closed_at)
         assert [("start_investigation", utc(9, 11, 22), None)] == [
-            (o.kind, o.due_at, o.satisfied_at) for o in engine.get(case_id).open_obligations()
+            (o.kind, o.due_at, o.satisfied_at) for o in engine.get(case_id, actor=ADMIN).open_obligations()
         ]
 
     def test_reopened_case_can_be_investigated_again(
@@ -454,7 +454,7 @@ class TestReopen:
         expected = ("investigating", "t-20")
         assert expected == (case.state, case.responsible)
         assert [("conclude_investigation", utc(9, 23, 22))] == [
-            (o.kind, o.due_at) for o in engine.get(case_id).open_obligations()
+            (o.kind, o.due_at) for o in engine.get(case_id, actor=ADMIN).open_obligations()
         ]
 
 
@@ -501,7 +501,7 @@ class TestSkjerpaReport:
     ) -> None:
         """A § 12-5 report owes notify_principal and notify_school_owner, each 4h after it occurred."""
         engine, _ = wired
-        case = engine.get(skjerpa_case(engine, leadership=leadership))
+        case = engine.get(skjerpa_case(engine, leadership=leadership), actor=ADMIN)
         expected = [("notify_principal", utc(9, 2, 11), None), ("notify_school_owner", utc(9, 2, 11), None)]
         assert expected == duties(case)
         assert {"accused_staff": "t-20", "accused_is_leadership": leadership} == {
@@ -531,7 +531,7 @@ class TestSkjerpaReport:
             ("conclude_investigation", utc(9, 9, 22), utc(9, 2, 8)),  # Wed 2 Sep + 5sd
             ("adopt_plan", utc(9, 4, 22), None),  # Wed 2 Sep + 2sd
         ]
-        assert expected == duties(engine.get(case_id))
+        assert expected == duties(engine.get(case_id, actor=ADMIN))
 
 
 class TestSkjerpaPrincipalNotAccused:
@@ -550,7 +550,7 @@ class TestSkjerpaPrincipalNotAccused:
         engine, _ = wired
         case_id = skjerpa_case(engine, leadership=False)
         engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER)
-        open_kinds = [o.kind for o in engine.get(case_id).open_obligations()]
+        open_kinds = [o.kind for o in engine.get(case_id, actor=ADMIN).open_obligations()]
         expected = ["notify_school_owner", "start_investigation"]
         assert expected == sorted(open_kinds)
 
@@ -562,7 +562,7 @@ class TestSkjerpaPrincipalNotAccused:
         case_id = skjerpa_case(engine, leadership=False)
         engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER)
         engine.fire(case_id, "assess_seriousness", {"serious": True, "reason": "R"}, PRINCIPAL)
-        kinds = [o.kind for o in engine.get(case_id).obligations]
+        kinds = [o.kind for o in engine.get(case_id, actor=ADMIN).obligations]
         expected = 1
         assert expected == kinds.count("notify_school_owner")
 
@@ -583,7 +583,7 @@ class TestSkjerpaLeadershipAccused:
         engine, _ = wired
         case_id = skjerpa_case(engine, leadership=True)
         engine.fire(case_id, "notify_principal", NOTIFIED, TEACHER)
-        case = engine.get(case_id)
+        case = engine.get(case_id, actor=ADMIN)
         expected = [
             ("notify_principal", utc(9, 2, 11), utc(9, 2, 7, 15), "reporter"),
             ("notify_school_owner", utc(9, 2, 11), utc(9, 2, 7, 15), "school_owner"),
@@ -637,7 +637,7 @@ class TestSkjerpaLeadershipAccused:
         expected = ["principal_notified", "investigating", "planning", "measures_active", "closed"]
         assert expected == states
         expected = ["school_owner"] * 5
-        assert expected == [e.actor_role for e in engine.get(case_id).events[-5:]]  # type: ignore[index]
+        assert expected == [e.actor_role for e in engine.get(case_id, actor=ADMIN).events[-5:]]  # type: ignore[index]
 
 
 class TestReadingCases:
@@ -646,7 +646,7 @@ class TestReadingCases:
         engine, _ = wired
         case_id = drive_to(engine, "reported")
         case = engine.fire("HEL-2026-0001", "notify_principal", NOTIFIED, TEACHER)
-        assert (case_id, "principal_notified") == (case.id, engine.get("HEL-2026-0001").state)
+        assert (case_id, "principal_notified") == (case.id, engine.get("HEL-2026-0001", actor=ADMIN).state)
 
     def test_list_cases_by_state_school_and_deadline(
         self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], clock: FixedClock
@@ -657,12 +657,12 @@ class TestReadingCases:
         second = drive_to(engine, "principal_notified")
         clock.set(utc(9, 4, 8))  # Friday: notify_principal (due end of Thursday) is overdue, start_investigation not
         listed = {
-            "reported": [c.id for c in engine.list_cases(state="reported")],
-            "hellerud": [c.id for c in engine.list_cases(school="hellerud")],
-            "furuset": [c.id for c in engine.list_cases(school="furuset")],
-            "overdue": [c.id for c in engine.list_cases(overdue=True)],
-            "limit": [c.id for c in engine.list_cases(limit=1)],
-            "year": [c.id for c in engine.list_cases(school_year="2025-2026")],
+            "reported": [c.id for c in engine.list_cases(state="reported", actor=ADMIN)],
+            "hellerud": [c.id for c in engine.list_cases(school="hellerud", actor=ADMIN)],
+            "furuset": [c.id for c in engine.list_cases(school="furuset", actor=ADMIN)],
+            "overdue": [c.id for c in engine.list_cases(overdue=True, actor=ADMIN)],
+            "limit": [c.id for c in engine.list_cases(limit=1, actor=ADMIN)],
+            "year": [c.id for c in engine.list_cases(school_year="2025-2026", actor=ADMIN)],
         }
         expected = {
             "reported": [first],

@@ -41,7 +41,7 @@ from aktivitetsplikt.notifiers import (
     WebhookNotifier,
     build_notifier,
 )
-from tests.conftest import PG_ENV, T0, TEACHER, TEST_CONFIG, report_doc
+from tests.conftest import ADMIN, PG_ENV, T0, TEACHER, TEST_CONFIG, report_doc
 
 OSLO = ZoneInfo("Europe/Oslo")
 WORDS = builtin_registry().words
@@ -130,7 +130,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
         ):
             clock.set(at)
             engine.sweep()
-        yield Journey(settings, case.id, case.number, tuple(engine.outbox()))
+        yield Journey(settings, case.id, case.number, tuple(engine.outbox(actor=ADMIN)))
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +194,7 @@ class TestPayload:
     def test_notice_payload_by_hand_has_the_same_keys(self, journey: Journey) -> None:
         """``notice_payload`` itself, the one place messages get their content, stays within the set."""
         engine = bootstrap(journey.settings, clock=FixedClock(T0))
-        case = engine.get(journey.case_id)
+        case = engine.get(journey.case_id, actor=ADMIN)
         spec = engine.registry.spec(case.workflow, case.workflow_version)
         payload = notice_payload(spec, case, "notify_principal", case.obligations, "Hellerud vgs")
         expected = NOTICE_KEYS

@@ -27,7 +27,7 @@ from aktivitetsplikt.engine import (
     TransitionNotAllowed,
     WorkflowDefinitionError,
 )
-from tests.conftest import HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
+from tests.conftest import ADMIN, HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 
 CASE_BEGAN = "2026-09-02T09:00+02:00"
@@ -748,7 +748,7 @@ class TestConcurrency:
     def test_a_step_decided_on_a_stale_read_is_not_stored(self, h: Harness) -> None:
         """A writer who read version 1 cannot store its step after another writer stored version 2."""
         case_id = drive_to(h.engine, "reported")
-        stale = h.engine.get(case_id, events=False)
+        stale = h.engine.get(case_id, events=False, actor=ADMIN)
         h.engine.fire(case_id, "add_note", {"text": "Først"}, TEACHER)
         decision = h.engine.decider.fire(stale, "add_note", {"text": "Sist"}, TEACHER, h.clock.now())
         message = conflict(1, 2)
@@ -759,7 +759,7 @@ class TestConcurrency:
     def test_unit_of_work_left_without_commit_stores_nothing(self, h: Harness) -> None:
         """A step saved in a unit of work that raises before commit leaves no trace."""
         case_id = drive_to(h.engine, "reported")
-        case = h.engine.get(case_id, events=False)
+        case = h.engine.get(case_id, events=False, actor=ADMIN)
         decision = h.engine.decider.fire(case, "notify_principal", NOTIFIED, TEACHER, h.clock.now())
         crash = "crash before commit"
         with h.refused(RuntimeError, crash), h.factory(write=True) as uow:
@@ -769,7 +769,7 @@ class TestConcurrency:
     def test_interleaved_units_of_work_conflict_at_commit(self, h: Harness) -> None:
         """Of two units of work saving the same version, the second to commit is refused whole."""
         case_id = drive_to(h.engine, "reported")
-        case = h.engine.get(case_id, events=False)
+        case = h.engine.get(case_id, events=False, actor=ADMIN)
         first = h.engine.decider.fire(case, "add_note", {"text": "A"}, TEACHER, h.clock.now())
         second = h.engine.decider.fire(case, "add_note", {"text": "B"}, TEACHER, h.clock.now())
         with h.factory(write=True) as uow_a, h.factory(write=True) as uow_b:

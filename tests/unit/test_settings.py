@@ -152,6 +152,7 @@ class TestDefaults:
                 },
                 "metrics_token": None,
             },
+            "access": {"it_admins": []},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 

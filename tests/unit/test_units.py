@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aktivitetsplikt.engine import Actor, ConfigError, DocumentationMissing, Engine, FixedClock, NotPermitted
-from tests.conftest import TEACHER, report_doc
+from tests.conftest import ADMIN, TEACHER, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 from tests.units_support import (
     CHILD,
@@ -39,7 +39,7 @@ class TestDeadlinesOnTheUnitsCalendar:
     ) -> None:
         """1wd from Wednesday 2 September skips the closed Thursday and Friday: due at the end of Monday 7."""
         engine, _, _ = wired
-        [duty] = engine.get(report_at_kindergarten(engine)).obligations
+        [duty] = engine.get(report_at_kindergarten(engine), actor=ADMIN).obligations
         assert ("notify_principal", utc(9, 7, 22)) == (duty.kind, duty.due_at)
 
     def test_the_same_report_at_a_school_is_due_the_next_school_day(
@@ -58,7 +58,7 @@ class TestDeadlinesOnTheUnitsCalendar:
         """From Friday 25 September, 1wd ends with Monday 28 September, the first day of the schools' break."""
         engine, _, clock = wired
         clock.set(utc(9, 25, 10))
-        [duty] = engine.get(report_at_kindergarten(engine, "2026-09-25T09:00")).obligations
+        [duty] = engine.get(report_at_kindergarten(engine, "2026-09-25T09:00"), actor=ADMIN).obligations
         assert utc(9, 28, 22) == duty.due_at
 
     def test_the_reminder_is_counted_back_on_the_kindergartens_calendar(
@@ -66,7 +66,7 @@ class TestDeadlinesOnTheUnitsCalendar:
     ) -> None:
         """One open day before the end of Monday 7 September, past the closed days, is the end of Wednesday 2."""
         engine, _, _ = wired
-        [duty] = engine.get(report_at_kindergarten(engine)).obligations
+        [duty] = engine.get(report_at_kindergarten(engine), actor=ADMIN).obligations
         assert utc(9, 2, 22) == duty.next_escalation_at
 
 
@@ -136,7 +136,7 @@ class TestConfigDirectory:
     ) -> None:
         """The director is the head, the owner the owner; staff refs map through its staff table."""
         engine, _, _ = wired
-        case = engine.get(report_at_kindergarten(engine))
+        case = engine.get(report_at_kindergarten(engine), actor=ADMIN)
         assert expected == engine.directory.addresses(case, role)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from aktivitetsplikt.engine.core.audit_profile import AuditCheck
 from aktivitetsplikt.engine.core.chain import ChainVerdict
 from aktivitetsplikt.engine.core.model import iso
 
-Check = AuditCheck
+Check = Literal[AuditCheck, "reads"]
+"""The audit's checks: the packs' and the engine's own look at the reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ CSV_FIELDS = (
     "school_owner_required",
     "chain_intact",
     "closed_apart",
+    "reads_without_role",
 )
 
 
@@ -97,6 +99,8 @@ class CaseAudit:
     chain: ChainVerdict
     closed_apart: str | None = None
     """The name of a closing the profile lists apart (``pupil_left_school``), or None."""
+    reads_without_role: int | None = None
+    """Reads of the case by people with no role in it; None when the audit did not look at the reads."""
 
     @property
     def has_findings(self) -> bool:
@@ -130,6 +134,7 @@ class CaseAudit:
                 "problem": self.chain.problem,
             },
             "closed_apart": self.closed_apart,
+            "reads_without_role": self.reads_without_role,
         }
 
     def csv_row(self) -> dict[str, Any]:
@@ -155,6 +160,7 @@ class CaseAudit:
             "school_owner_required": self.school_owner.of,
             "chain_intact": _flag(self.chain.intact),
             "closed_apart": self.closed_apart or "",
+            "reads_without_role": "" if self.reads_without_role is None else self.reads_without_role,
         }
 
 

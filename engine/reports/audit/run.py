@@ -8,19 +8,21 @@ storage only through ``engine.uow()``, and count days on each case's own unit ca
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from aktivitetsplikt.engine.core.access import AccessRecord
 from aktivitetsplikt.engine.core.audit_profile import AuditedCase
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
-from aktivitetsplikt.engine.core.model import Case
+from aktivitetsplikt.engine.core.model import Actor, Case, Party
 from aktivitetsplikt.engine.core.pack import WorkflowPack
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.engine.reports.audit.checks import check_chain, check_deadlines, check_owner, check_voice
 from aktivitetsplikt.engine.reports.audit.model import CaseAudit
+from aktivitetsplikt.engine.reports.audit.reads import check_reads
 from aktivitetsplikt.engine.reports.audit.review import Review, plan_of
 from aktivitetsplikt.engine.reports.audit.steps import check_steps
 from aktivitetsplikt.engine.reports.audit.summary import AuditReport, summarize
@@ -37,9 +39,13 @@ def audit_case(
     calendar: SchoolCalendar,
     now: datetime,
     person: Callable[[str], str | None] | None = None,
+    *,
+    reads: Sequence[AccessRecord] | None = None,
+    parties: Sequence[Party] = (),
 ) -> CaseAudit:
     """Audit one case with its ``events`` and ``obligations`` loaded, as of ``now``, by its pack's profile;
-    ``calendar`` is the calendar of the case's unit, ``person`` the directory's person of a ref there."""
+    ``calendar`` is the calendar of the case's unit, ``person`` the directory's person of a ref there. With
+    ``reads`` (its access log) and ``parties``, the reads by people with no role in the case are findings too."""
     if case.events is None:
         msg = f"Case {case.number} was loaded without its events; the audit needs the whole log."
         raise ValueError(msg)
@@ -53,6 +59,7 @@ def audit_case(
     for name in r.plan.profile.hooks:
         for found in pack.audit_hooks[name](audited):
             r.find(found.check, found.code, found.label, **found.detail)
+    outsiders = None if reads is None else check_reads(r, reads, parties)
     return CaseAudit(
         case_id=case.id,
         number=case.number,
@@ -72,6 +79,7 @@ def audit_case(
         school_owner=owner,
         chain=chain,
         closed_apart=r.apart,
+        reads_without_role=outsiders,
     )
 
 
@@ -80,10 +88,12 @@ def _nobody(ref: str) -> str | None:
     return None
 
 
-def count_audit_cases(engine: Engine, school_year: str, school: str | None = None) -> int:
-    """How many cases an audit of the school year (at one school) would check."""
+def count_audit_cases(engine: Engine, school_year: str, school: str | None = None, *, actor: Actor) -> int:
+    """How many cases an audit of the school year (at one school) by ``actor`` would check (a count, not
+    a read of any case)."""
+    scope = engine.scope(actor)
     with engine.uow() as uow:
-        return uow.reports.count_for_audit(school_year, school)
+        return uow.reports.count_for_audit(school_year, school, scope)
 
 
 @contextmanager
@@ -105,17 +115,43 @@ def _collector_paused() -> Iterator[None]:
 
 
 def audit_cases(
-    engine: Engine, school_year: str, school: str | None = None, *, batch: int = 500, now: datetime | None = None
+    engine: Engine,
+    school_year: str,
+    school: str | None = None,
+    *,
+    actor: Actor,
+    batch: int = 500,
+    now: datetime | None = None,
+    reads: bool = False,
 ) -> Iterator[CaseAudit]:
-    """Audit the school year's cases one by one, in case number order, loading them batch by batch; as of
-    ``now`` (default: the engine's clock)."""
+    """Audit the school year's cases ``actor`` may read one by one, in case number order, loading them
+    batch by batch; as of ``now`` (default: the engine's clock). Every case is logged as read before it
+    is loaded; with ``reads``, each case's reads by people with no role in it are findings."""
     now = now or engine.clock.now()
     calendar_of = engine.decider.policy.calendar_of
     spec_of, pack_of = spec_lookup(engine.registry), pack_lookup(engine.registry)
+    scope = engine.scope(actor)
     with engine.uow() as uow:
-        for case in uow.reports.cases_for_audit(school_year, school, batch=batch):
-            person = partial(engine.directory.person, case.school)
-            yield audit_case(case, spec_of(case), pack_of(case), calendar_of(case.school), now, person)
+        units = uow.reports.audit_ids(school_year, school, scope)
+        # Logged in its own short transaction, before any case is loaded: a long audit never holds the
+        # write lock (SQLite) while it reads, and no case is read without its record.
+        engine.log_reads(engine.records(actor, units, "audit"))
+        ids = list(units)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            log = uow.access.of_cases(chunk) if reads else {}
+            parties = uow.access.parties(chunk) if reads else {}
+            for case in uow.reports.cases_by_ids(chunk, batch):
+                yield audit_case(
+                    case,
+                    spec_of(case),
+                    pack_of(case),
+                    calendar_of(case.school),
+                    now,
+                    partial(engine.directory.person, case.school),
+                    reads=log.get(case.id) if reads else None,
+                    parties=parties.get(case.id, ()),
+                )
 
 
 def audit_school_year(
@@ -123,15 +159,18 @@ def audit_school_year(
     school_year: str,
     school: str | None = None,
     *,
+    actor: Actor,
     batch: int = 500,
     on_case: Callable[[CaseAudit], None] | None = None,
+    reads: bool = False,
 ) -> AuditReport:
-    """The whole audit of a school year (or one school's part of it); ``on_case`` sees each audit as it
-    is made (a progress bar)."""
+    """The whole audit of a school year (or one school's part of it) as ``actor`` may read it; ``on_case``
+    sees each audit as it is made (a progress bar); ``reads``: also list reads by people with no role."""
     generated_at = engine.clock.now()
     audits: list[CaseAudit] = []
     with _collector_paused():
-        for audit in audit_cases(engine, school_year, school, batch=batch, now=generated_at):
+        cases = audit_cases(engine, school_year, school, actor=actor, batch=batch, now=generated_at, reads=reads)
+        for audit in cases:
             audits.append(audit)
             if on_case is not None:
                 on_case(audit)

@@ -2,10 +2,10 @@
 
 One structure of grouped sections, shown two ways: JSON for machines (the spec section 11 case, the hash
 chain verdict and the sections, English keys, instants in ISO 8601 UTC) and one self-contained, printable
-HTML page for people. Which sections there are, and every word of the law in them, come from the
-workflow's pack (its :class:`DossierLayout` and :class:`Labels`). The export is for authorised staff:
-unlike messages and logs it contains the pupil reference and every free text, so the page says it is
-confidential.
+HTML page for people; both end with the case's access log. Which sections there are, and every word of
+the law in them, come from the workflow's pack (its :class:`DossierLayout` and :class:`Labels`). The
+export is for authorised staff: unlike messages and logs it contains the pupil reference and every free
+text, so the page says it is confidential, and each export is itself a logged read.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aktivitetsplikt.engine.core.pack import Language
+from aktivitetsplikt.engine.reports.export.access import access_log
 from aktivitetsplikt.engine.reports.export.render import chain_verdict, render_html
 from aktivitetsplikt.engine.reports.export.sections import Dossier
 
@@ -30,6 +31,8 @@ def sections(engine: Engine, case: Case, language: Language = "nb") -> dict[str,
 
 
 def export_json(engine: Engine, case: Case, language: Language = "nb") -> dict[str, Any]:
-    """``engine.case_json(case)`` plus the chain ``verdict`` and the grouped ``sections``."""
+    """``engine.case_json(case)`` plus the chain ``verdict``, the grouped ``sections`` and, last, the
+    ``access_log``: every read of the case, the one that loaded ``case`` for this export included."""
     verdict = chain_verdict(case)
-    return engine.case_json(case) | {"verdict": verdict.to_json(), "sections": sections(engine, case, language)}
+    body = engine.case_json(case) | {"verdict": verdict.to_json(), "sections": sections(engine, case, language)}
+    return body | {"access_log": access_log(engine, case, engine.registry.words(case.workflow, language))}

@@ -17,6 +17,7 @@ from aktivitetsplikt.engine.core.decide import principal_replaced
 from aktivitetsplikt.engine.core.model import Case
 from aktivitetsplikt.engine.core.pack import Language
 from aktivitetsplikt.engine.reports.export import fields
+from aktivitetsplikt.engine.reports.export.access import access_log
 from aktivitetsplikt.engine.reports.export.sections import Dossier, Item, corrected
 from aktivitetsplikt.engine.reports.export.words import Words, first_lower, first_upper, yesno
 
@@ -63,6 +64,7 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
             rows=lambda item: fields.rows(words, item["document"]),
             verdict=verdict.to_json(),
             chain_problem=_chain_problem(verdict),
+            reads=access_log(engine, case, words.labels),
         )
     )
 
