@@ -315,7 +315,8 @@ class TestOperations:
         body = document["paths"]["/cases/{ref}/steps/adopt_plan"]["post"]["requestBody"]["content"]["application/json"]
         report_body = document["paths"]["/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         plans = [document["components"]["schemas"][ref["$ref"].rpartition("/")[2]] for ref in body["schema"]["anyOf"]]
-        # One model per pack that defines adopt_plan (the schools' and the kindergartens'), each typed.
-        assert 2 == len(plans)
+        # One model per pack version that defines adopt_plan, each typed: the schools' 2024-08 and 2026-12
+        # plans (a case keeps the version it was opened on) and the kindergartens'.
+        assert 3 == len(plans)
         assert all({"problem", "measures", "evaluation_at"} <= set(plan["required"]) for plan in plans)
         assert "workflow" == report_body["discriminator"]["propertyName"]
