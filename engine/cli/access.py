@@ -24,12 +24,13 @@ def case_access_log(
     reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        from aktivitetsplikt.engine.reports.export.access import access_rows
+        from aktivitetsplikt.engine.reports.export.access import log_json
 
         log = engine.access_log(case_ref, actor=reader)
-        rows = access_rows(list(log.reads), engine.registry.words(log.workflow))
+        shown = log_json(engine, log)
+        rows = shown["reads"]
         if as_json:
-            cli._print_json({"case_id": log.case_id, "number": log.number, "reads": rows})
+            cli._print_json(shown)
             return
         from datetime import datetime
 

@@ -22,7 +22,8 @@ from aktivitetsplikt.engine.http.auth import Identity
 from aktivitetsplikt.engine.http.context import Caller, Svc, etag, expected_version, json_object
 from aktivitetsplikt.engine.http.openapi import DocumentSchemas
 from aktivitetsplikt.engine.http.problems import responses
-from aktivitetsplikt.engine.http.schemas import AllowedOut, CaseOut
+from aktivitetsplikt.engine.http.schemas import AccessLogOut, AllowedOut, CaseOut
+from aktivitetsplikt.engine.reports.export.access import log_json
 
 Ref = Annotated[str, "The case's id or number, e.g. HEL-2026-0001."]
 IfMatch = Annotated[
@@ -160,6 +161,16 @@ def _reads(api: APIRouter) -> None:
         case = svc.engine.get(ref, actor=actor, events=False)
         triggers = svc.engine.allowed_triggers(case, actor)
         return {"case": case.number, "version": case.version, "allowed_triggers": triggers}
+
+    @api.get(
+        "/cases/{ref}/access-log",
+        response_model=AccessLogOut,
+        summary="Who has read the case, oldest first (this read included)",
+        responses=responses(403, 404),
+    )
+    def access_log(ref: str, svc: Svc, caller: Caller) -> dict[str, Any]:
+        log = svc.engine.access_log(ref, actor=reader_at(svc.engine, caller, ref))
+        return log_json(svc.engine, log)
 
     @api.get("/cases/{ref}/verify", summary="Check the case's hash chain", responses=responses(403, 404))
     def verify(ref: str, svc: Svc, caller: Caller) -> dict[str, Any]:

@@ -59,6 +59,27 @@ class AllowedOut(BaseModel):
     allowed_triggers: list[str]
 
 
+class AccessReadOut(BaseModel):
+    """One read of the case's content: who, when, what and through which face, with the words for people."""
+
+    case_id: str
+    at: str
+    actor_id: str
+    actor_role: str
+    person: str | None
+    kind: str
+    face: str
+    role_label: str
+    kind_label: str
+    face_label: str
+
+
+class AccessLogOut(BaseModel):
+    case_id: str
+    number: str
+    reads: list[AccessReadOut] = Field(description="Every read of the case, oldest first, this one included.")
+
+
 class WorkflowOut(BaseModel):
     id: str
     version: str

@@ -283,6 +283,34 @@ class TestTokens:
         assert (403, "NotPermitted") == (response.status_code, response.json()["error"])
 
 
+class TestReadScope:
+    def test_a_leadership_case_is_invisible_to_the_principal(self, http: Http) -> None:
+        """A § 12-5 case accusing the leadership: not in the principal's list, 403 by its number."""
+        doc = report_doc(accused_staff="t-20", accused_is_leadership=True)
+        body = {"workflow": "skjerpa_aktivitetsplikt", "school": "hellerud", "pupil": "elev-2", "document": doc}
+        leadership = call(http, TEACHER, "POST", "/cases", json=body).json()
+        ordinary = report(http)
+
+        listed = call(http, PRINCIPAL, "GET", "/cases").json()
+        shown = call(http, PRINCIPAL, "GET", f"/cases/{leadership['number']}")
+        owner = call(http, ("skoleeier@kommune.example", "school_owner"), "GET", f"/cases/{leadership['number']}")
+
+        assert [ordinary["number"]] == [c["number"] for c in listed]
+        assert (403, "NotPermitted") == (shown.status_code, shown.json()["error"])
+        assert 200 == owner.status_code
+
+    def test_every_read_over_http_is_in_the_access_log(self, http: Http) -> None:
+        """A GET by the principal and the log's own read are recorded with the face http."""
+        case = report(http)
+        call(http, PRINCIPAL, "GET", f"/cases/{case['id']}")
+
+        log = call(http, PRINCIPAL, "GET", f"/cases/{case['number']}/access-log").json()
+
+        assert [("rektor@hellerud.example", "json", "http"), ("rektor@hellerud.example", "access_log", "http")] == [
+            (r["actor_id"], r["kind"], r["face"]) for r in log["reads"]
+        ]
+
+
 class TestOperations:
     def test_health_and_readiness_are_open(self, http: Http) -> None:
         """/healthz and /readyz answer without a token; the schema is current."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aktivitetsplikt.engine.core.access import FACE_WORDS, IT_ADMIN_WORD, READ_WORDS, AccessRecord
+from aktivitetsplikt.engine.core.access import FACE_WORDS, IT_ADMIN_WORD, READ_WORDS, AccessRecord, CaseReads
 from aktivitetsplikt.engine.core.model import Case
 
 if TYPE_CHECKING:
@@ -32,3 +32,12 @@ def access_log(engine: Engine, case: Case, labels: Labels | None) -> list[dict[s
     with engine.uow() as uow:
         records = uow.access.of_cases([case.id])[case.id]
     return access_rows(records, labels)
+
+
+def log_json(engine: Engine, log: CaseReads) -> dict[str, Any]:
+    """A case's access log as the CLI's ``--json`` and the HTTP service give it."""
+    return {
+        "case_id": log.case_id,
+        "number": log.number,
+        "reads": access_rows(list(log.reads), engine.registry.words(log.workflow)),
+    }
