@@ -47,6 +47,10 @@ school_owner = "skoleeier@kommune.example"
 
 [access]
 it_admins = ["{operator}"]
+
+# The benchmark's documented path (PATH below) is that of version 2024-08; 2026-12 asks more of it.
+[versions]
+aktivitetsplikt = "2024-08"
 """
 
 

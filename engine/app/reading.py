@@ -90,9 +90,10 @@ class Reading:
         """The access log's records of ``actor`` reading ``cases`` (or case id -> unit) now, each case once."""
         now = self.clock.now()
         units = dict(cases) if isinstance(cases, Mapping) else {case.id: case.school for case in cases}
-        people = self.decider.identities
+        identities = self.decider.identities
+        person = {unit: identities.person_at(unit, actor.id) for unit in set(units.values())}  # once per unit
         return [
-            AccessRecord(case_id, now, actor.id, actor.role, kind, self.face, people.person_at(unit, actor.id))
+            AccessRecord(case_id, now, actor.id, actor.role, kind, self.face, person[unit])
             for case_id, unit in units.items()
         ]
 
