@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import Engine, FixedClock
+from aktivitetsplikt.engine.app.directory import ConfigDirectory
+from aktivitetsplikt.engine.bootstrap import bootstrap
+from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.reports.export import export_json, render_html
 from tests.conftest import ADMIN, HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard
 
@@ -164,8 +168,8 @@ class TestHtml:
         occurred, recorded = "02.09.2026 kl. 09:00", "02.09.2026 kl. 10:00"  # both in one cell, to save a column
         assert f'<td class="time">{occurred}<br><span class="muted">({recorded})</span></td>' in first
         assert "Meldt → Rektor varslet" in timeline
-        assert 't-17 <span class="muted">(ansatt)</span>' in timeline
-        assert 'aktivitetsplikt <span class="muted">(systemet)</span>' in timeline
+        assert 'Ansatt <span class="muted">(t-17)</span>' in timeline  # the directory knows no names
+        assert 'Systemet <span class="muted">(aktivitetsplikt)</span>' in timeline
         assert 'rettet i <a href="#h11">#11</a>' in timeline
 
     def test_report_notices_and_seriousness(self, html: str) -> None:
@@ -345,3 +349,56 @@ class TestOtherCases:
         assert '<dt>Ansatt som er meldt</dt><dd>t-20 <span class="flag">i skolens ledelse</span></dd>' in html
         assert "Sendt til skoleeier i stedet for rektor" in html
         assert ("t-20", True) == (facts["accused_staff"], facts["accused_is_leadership"])
+
+
+NAMES = {"t-17": "Kari Nordmann", "t-18": "Ola <Hansen>", "rektor": "Rita Rektor", "t-20": "Per Pedersen"}
+
+
+class NamedDirectory(ConfigDirectory):
+    """The config's directory, plus the names an embedder's staff register would know."""
+
+    def name(self, school: str, ref: str) -> str | None:
+        person = self.person(school, ref)
+        return next((n for r, n in NAMES.items() if self.person(school, r) == person), None) if person else None
+
+
+class TestPeople:
+    @pytest.fixture
+    def named(self, settings: Settings, clock: FixedClock) -> Iterator[Engine]:
+        built = bootstrap(settings, clock=clock, upgrade=True, directory=NamedDirectory(settings))
+        yield built
+        built.uow.engine.dispose()  # type: ignore[attr-defined]
+
+    def test_by_name_and_role_with_the_ref_beside(self, named: Engine, clock: FixedClock) -> None:
+        """A directory that knows names: each actor by name, the role they acted in and their ref; the
+        responsible and the measure holders by name and ref; a name is escaped like any text."""
+        html = render_html(named, named.get(full_case(named, clock), actor=ADMIN))
+        timeline = html[html.index('id="tidslinje"') : html.index('id="melding"')]
+
+        assert 'Kari Nordmann <span class="muted">(ansatt, t-17)</span>' in timeline
+        assert 'Rita Rektor <span class="muted">(rektor, rektor)</span>' in timeline
+        assert 'Ola &lt;Hansen&gt; <span class="muted">(saksbehandler, t-18)</span>' in timeline
+        assert '<dt>Saksansvarlig</dt><dd>Ola &lt;Hansen&gt; <span class="muted">(t-18)</span></dd>' in html
+        plans = html[html.index('id="aktivitetsplan"') : html.index('id="evalueringer"')]
+        assert '<td>Ola &lt;Hansen&gt; <span class="muted">(t-18)</span></td>' in plans  # a measure's holder
+        assert "Ola <Hansen>" not in html
+
+    def test_the_accused_by_name(self, named: Engine) -> None:
+        """§ 12-5: the accused employee named in the facts, with their ref."""
+        case_id = drive_to(
+            named,
+            "principal_notified",
+            workflow="skjerpa_aktivitetsplikt",
+            accused_staff="t-20",
+            accused_is_leadership=False,
+        )
+
+        html = render_html(named, named.get(case_id, actor=ADMIN))
+
+        assert '<dt>Ansatt som er meldt</dt><dd>Per Pedersen <span class="muted">(t-20)</span></dd>' in html
+
+    def test_without_names_the_role(self, html: str) -> None:
+        """The config's directory knows addresses, not names: the role with the ref beside, and the head
+        of the school by the role the config gives them even in a field."""
+        assert 'Rektor <span class="muted">(rektor)</span>' in html
+        assert "@hellerud.example" not in html  # the directory's addresses are not the page's business

@@ -18,6 +18,7 @@ from aktivitetsplikt.engine.core.model import Case
 from aktivitetsplikt.engine.core.pack import Language
 from aktivitetsplikt.engine.reports.export import fields
 from aktivitetsplikt.engine.reports.export.access import access_log
+from aktivitetsplikt.engine.reports.export.people import People
 from aktivitetsplikt.engine.reports.export.sections import Dossier, Item, corrected
 from aktivitetsplikt.engine.reports.export.words import Words, first_lower, first_upper, yesno
 
@@ -47,7 +48,7 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
     words = dossier.words
     layout = [(section, words.section(section)) for section in dossier.layout.sections]
     return (
-        _environment(words)
+        _environment(words, dossier.people)
         .get_template("case.html.j2")
         .render(
             s=data,
@@ -61,7 +62,7 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
             escalated={item["seq"]: item for item in data["escalations"]},
             corrects={e.seq: corrected(e) for e in dossier.events if corrected(e) is not None},
             summaries={item["seq"]: words.summary(item) for item in map(dossier.item, dossier.events)},
-            rows=lambda item: fields.rows(words, item["document"]),
+            rows=lambda item: fields.rows(words, item["document"], person=dossier.people.names_a_person),
             verdict=verdict.to_json(),
             chain_problem=_chain_problem(verdict),
             reads=access_log(engine, case, words.labels),
@@ -90,7 +91,7 @@ def _homes(dossier: Dossier, data: dict[str, Any]) -> dict[int, str]:
     return homes
 
 
-def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str | Markup, list[str]]]:
     """The case attributes among the facts: label, value and the flags shown on it."""
     layout, words = dossier.layout, dossier.words
     shown = []
@@ -98,7 +99,9 @@ def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str,
         if name in layout.flags or name not in facts:
             continue
         flags = [first_lower(words.field(f)) for f, on in layout.flags.items() if on == name and facts.get(f) is True]
-        shown.append((words.field(name), words.value(name, facts[name]), flags))
+        value = facts[name]
+        person = isinstance(value, str) and dossier.people.names_a_person(name)
+        shown.append((words.field(name), dossier.people.show(value) if person else words.value(name, value), flags))
     return shown
 
 
@@ -122,7 +125,7 @@ def _chain_problem(verdict: ChainVerdict) -> str | None:
     return _CHAIN_PROBLEMS.get(verdict.problem, verdict.problem)
 
 
-def _environment(words: Words) -> Environment:
+def _environment(words: Words, people: People) -> Environment:
     from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
     env = Environment(
@@ -140,6 +143,8 @@ def _environment(words: Words) -> Environment:
         status=words.status,
         level=words.level,
         first_upper=first_upper,
+        person=people.show,
+        named=people.named,
         css_string=_css_string,
         number=lambda value: f"{value:g}".replace(".", ","),
     )
