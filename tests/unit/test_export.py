@@ -22,6 +22,8 @@ from aktivitetsplikt.engine.app.directory import ConfigDirectory
 from aktivitetsplikt.engine.bootstrap import bootstrap
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.reports.export import export_json, render_html
+from aktivitetsplikt.engine.reports.export.page_words import NYNORSK
+from aktivitetsplikt.engine.reports.export.render import TEMPLATES
 from tests.conftest import ADMIN, HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard
 
 DASH = "\N{EN DASH}"  # bokmål typography in the page
@@ -402,3 +404,43 @@ class TestPeople:
         of the school by the role the config gives them even in a field."""
         assert 'Rektor <span class="muted">(rektor)</span>' in html
         assert "@hellerud.example" not in html  # the directory's addresses are not the page's business
+
+
+BOKMAL_ONLY = (
+    "ikke",
+    "hendelse",
+    "Hendelse",
+    "Hvem",
+    "Hver plikt",
+    "Hver gang",
+    "Saksopplysninger",
+    "Påminnelser",
+    "aushetsbelagt",
+    "Laget",
+)
+"""Words of the page's frame that nynorsk writes otherwise (ikkje, hending, Kven, Kvar, ...)."""
+
+
+class TestNynorsk:
+    def test_every_word_of_the_page_has_its_nynorsk(self) -> None:
+        """Each text the templates look up (t("...")) is in the nynorsk table, with the same slots."""
+        source = "".join(path.read_text(encoding="utf-8") for path in TEMPLATES.glob("*.j2"))
+        used = set(re.findall(r'\bt\("([^"]+)"', source))
+
+        assert len(used) > 50
+        assert set() == used - set(NYNORSK)
+        for bokmal, nynorsk in NYNORSK.items():
+            assert set(re.findall(r"\{\w+\}", bokmal)) == set(re.findall(r"\{\w+\}", nynorsk)), bokmal
+
+    def test_the_page_in_nynorsk(self, engine: Engine, case_id: str) -> None:
+        """--lang nn: the frame and the pack's words in nynorsk; no word of the frame left in bokmål."""
+        page = render_html(engine, engine.get(case_id, actor=ADMIN), "nn")
+        text = re.sub(r"<[^>]+>", " ", page[page.index("<body>") :])
+
+        assert '<html lang="nn">' in page
+        for word in ("TEIEPLIKTIG", "1. Saksopplysningar", "2. Tidsline", "Kven", "Kjeda er intakt:", "Tilgangslogg"):
+            assert word in text
+        assert "oppfylt for seint" in text
+        assert "Sakshandsamar" in text or "sakshandsamar" in text  # the pack's role label in nynorsk
+        for word in BOKMAL_ONLY:
+            assert word not in text, word

@@ -49,7 +49,7 @@ def rows(
 def shown(words: Words, path: str, value: Any, person: Callable[[str], bool] = lambda _: False) -> Row:
     label = words.field(path)
     if value is None or value in ([], ""):
-        return Row(label, "missing", NONE_LISTED if isinstance(value, list) else MISSING)
+        return Row(label, "missing", words.t(NONE_LISTED if isinstance(value, list) else MISSING))
     if isinstance(value, Mapping):
         return Row(label, "fields", rows=rows(words, value, path + ".", person))
     if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):

@@ -1,7 +1,8 @@
 """The dossier as one self-contained, printable HTML page (``templates/case.html.j2``).
 
-The page's own words (headings of the parts every dossier has, the confidentiality note) are bokmål; the
-words of the law come from the workflow's pack through :class:`Words`.
+The page's own words (headings of the parts every dossier has, the confidentiality note) are written in
+bokmål and shown in the dossier's language (``page_words``); the words of the law come from the
+workflow's pack through :class:`Words`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from aktivitetsplikt.engine.reports.export import fields
 from aktivitetsplikt.engine.reports.export.access import access_log
 from aktivitetsplikt.engine.reports.export.people import People
 from aktivitetsplikt.engine.reports.export.sections import Dossier, Item, corrected
-from aktivitetsplikt.engine.reports.export.words import Words, first_lower, first_upper, yesno
+from aktivitetsplikt.engine.reports.export.words import Words, first_lower, first_upper
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -64,7 +65,7 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
             summaries={item["seq"]: words.summary(item) for item in map(dossier.item, dossier.events)},
             rows=lambda item: fields.rows(words, item["document"], person=dossier.people.names_a_person),
             verdict=verdict.to_json(),
-            chain_problem=_chain_problem(verdict),
+            chain_problem=_chain_problem(verdict, words),
             reads=access_log(engine, case, words.labels),
         )
     )
@@ -117,12 +118,13 @@ def _rerouted(dossier: Dossier) -> set[int]:
     return {e.seq for e in dossier.events if e.trigger in notifying}
 
 
-def _chain_problem(verdict: ChainVerdict) -> str | None:
+def _chain_problem(verdict: ChainVerdict, words: Words) -> str | None:
     if verdict.problem is None:
         return None
     if verdict.problem.endswith(" is missing"):
-        return f"hendelse {verdict.broken_at} mangler"
-    return _CHAIN_PROBLEMS.get(verdict.problem, verdict.problem)
+        return words.t("hendelse {seq} mangler", seq=verdict.broken_at)
+    problem = _CHAIN_PROBLEMS.get(verdict.problem)
+    return words.t(problem) if problem is not None else verdict.problem
 
 
 def _environment(words: Words, people: People) -> Environment:
@@ -135,10 +137,11 @@ def _environment(words: Words, people: People) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["t"] = words.t
     env.filters.update(
         when=words.when,
         deadline=words.deadline,
-        yesno=yesno,
+        yesno=words.yesno,
         role=words.role,
         status=words.status,
         level=words.level,

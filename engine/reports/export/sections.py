@@ -69,7 +69,7 @@ class Dossier:
         document = dict(event.document)
         if event.trigger == ESCALATED:
             document["obligation_label"] = self.words.duty(str(document.get("obligation")))
-            base["trigger_label"] = "Påminnelse" if document.get("level") == 0 else "Eskalering"
+            base["trigger_label"] = self.words.t("Påminnelse" if document.get("level") == 0 else "Eskalering")
         return base | {"document": document}
 
     def sections(self) -> dict[str, Any]:
