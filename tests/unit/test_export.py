@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,8 @@ from aktivitetsplikt.engine import Engine, FixedClock
 from aktivitetsplikt.engine.app.directory import ConfigDirectory
 from aktivitetsplikt.engine.bootstrap import bootstrap
 from aktivitetsplikt.engine.config.settings import Settings
-from aktivitetsplikt.engine.reports.export import export_json, render_html
+from aktivitetsplikt.engine.errors import ConfigError
+from aktivitetsplikt.engine.reports.export import export_json, render_html, render_pdf
 from aktivitetsplikt.engine.reports.export.page_words import NYNORSK
 from aktivitetsplikt.engine.reports.export.render import TEMPLATES
 from tests.conftest import ADMIN, HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard
@@ -444,3 +446,12 @@ class TestNynorsk:
         assert "Sakshandsamar" in text or "sakshandsamar" in text  # the pack's role label in nynorsk
         for word in BOKMAL_ONLY:
             assert word not in text, word
+
+
+class TestPdfWithoutWeasyPrint:
+    def test_says_what_to_install(self, engine: Engine, case_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without the [pdf] extra the PDF is a configuration error (exit 5) naming the extra, not a traceback."""
+        monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint now raises ImportError
+
+        with pytest.raises(ConfigError, match=r"\[pdf\] extra"):
+            render_pdf(engine, engine.get(case_id, actor=ADMIN))
