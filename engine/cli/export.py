@@ -42,7 +42,7 @@ def case_export(
 ) -> None:
     """Export the whole documentation of a case, for the supervising authority and the archive; confidential.
 
-    One printable HTML page, the same page as a PDF/A file (needs the [pdf] extra), or JSON: the facts,
+    One printable HTML page, the same page as a PDF/A file (needs the "pdf" extra), or JSON: the facts,
     the timeline, every document, the duties and deadlines, the hash chain verdict and the access log.
     It contains the pupil reference and every free text.
     """
