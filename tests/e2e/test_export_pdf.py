@@ -170,6 +170,16 @@ class TestCli:
         assert result.stdout.rstrip().endswith(b"%%EOF")
         assert b"" == result.stderr
 
+    def test_nynorsk(self, cli: Cli, engine: Engine, clock: FixedClock) -> None:
+        """--lang nn: the page in nynorsk, its own words and the pack's."""
+        number = engine.get(full_case(engine, clock), events=False, actor=ADMIN).number
+
+        page = cli("case", "export", number, "--lang", "nn").stdout
+
+        assert '<html lang="nn">' in page
+        assert "<h2>1. Saksopplysningar</h2>" in page
+        assert "Saksopplysninger" not in page
+
     def test_unknown_language_exits_2(self, cli: Cli, engine: Engine, clock: FixedClock) -> None:
         number = engine.get(full_case(engine, clock), events=False, actor=ADMIN).number
 
