@@ -167,7 +167,7 @@ class _Template:
         }
 
     def _stored(self, model: Any, column: str, value: Any) -> Any:
-        process = model.__table__.c[column].type.bind_processor(self.dialect)
+        process = model.__table__.c[column].type.dialect_impl(self.dialect).bind_processor(self.dialect)
         return value if process is None or value is None else process(value)
 
     def _row(self, model: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -307,12 +307,11 @@ def _clone(
     out[3].extend((case_id, relation, person) for relation, person in t.parties)
 
 
-def make_due(engine: Engine, count: int, now: datetime) -> None:
-    """Let ``count`` open duties fall due an hour before ``now`` (their reminder already taken)."""
+def due_ids(engine: Engine, count: int) -> list[str]:
+    """``count`` open duties that are not due (by id, so the same ones each time)."""
     db = engine.uow.engine  # type: ignore[attr-defined]
-    due = now - timedelta(hours=1)
-    with db.begin() as conn:
-        ids = [
+    with db.connect() as conn:
+        return [
             r[0]
             for r in conn.execute(
                 ObligationRow.__table__.select()
@@ -322,6 +321,17 @@ def make_due(engine: Engine, count: int, now: datetime) -> None:
                 .limit(count)
             )
         ]
+
+
+def make_due(engine: Engine, count: int, now: datetime, ids: list[str]) -> None:
+    """Let the open duties ``ids`` (``count`` of them) fall due an hour before ``now`` (their reminder
+    already taken)."""
+    if len(ids) != count:
+        msg = f"only {len(ids)} open duties to make due, not {count}"
+        raise ValueError(msg)
+    db = engine.uow.engine  # type: ignore[attr-defined]
+    due = now - timedelta(hours=1)
+    with db.begin() as conn:
         conn.execute(
             update(ObligationRow)
             .where(ObligationRow.id == bindparam("b_id"))
