@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument(
         "--scale",
         action="append",
-        choices=["100k", "1M"],
+        choices=["100k", "1M", "all"],
         nargs="?",
         const="all",
         help="the scale tables instead (issue 15): the sweeps, lists, case show, logged read, step, HTTP "
