@@ -152,7 +152,13 @@ def _actor(actor: TourActor) -> Actor:
 def _renderer(engine: Engine) -> Callable[[Any], Any]:
     from aktivitetsplikt.notifiers.render import Renderer
 
-    return Renderer(engine.settings, engine.registry.words).render
+    # The tour's mails are shown in the language the tour speaks (--lang), whatever its config says.
+    lang = i18n.current()
+    speaking = {
+        "schools": {k: v.model_copy(update={"language": lang}) for k, v in engine.settings.schools.items()},
+        "kindergartens": {k: v.model_copy(update={"language": lang}) for k, v in engine.settings.kindergartens.items()},
+    }
+    return Renderer(engine.settings.model_copy(update=speaking), engine.registry.words).render
 
 
 class _quiet:
