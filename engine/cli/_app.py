@@ -162,7 +162,7 @@ def _fail(
 
 def _person_text(exc: AktivitetspliktError) -> str:
     """The error's sentence for a person: translated, with the workflow's words for steps and states."""
-    from aktivitetsplikt.engine.errors import TransitionNotAllowed
+    from aktivitetsplikt.engine.errors import DocumentationMissing, TransitionNotAllowed
 
     words = _state.words
     labelled: dict[str, object] = {}
@@ -173,7 +173,15 @@ def _person_text(exc: AktivitetspliktError) -> str:
             labelled["state"] = words.states.get(str(exc.params["state"]), str(exc.params["state"]))
         if isinstance(exc, TransitionNotAllowed) and exc.allowed:
             labelled["allowed"] = ", ".join(words.steps.get(t, t) for t in exc.allowed)
+    if isinstance(exc, DocumentationMissing):
+        labelled["listed"] = "; ".join(f"{_field_name(p.field, words)}: {_(p.problem)}" for p in exc.fields)
     return exc.text(_, labelled)
+
+
+def _field_name(path: str, words: Labels | None) -> str:
+    """A documentation field as a person knows it, with the key to write in the file: ``Varsla (notified_at)``."""
+    label = None if words is None else words.fields.get(path) or words.fields.get(path.rsplit(".", 1)[-1])
+    return f"{label} ({path})" if label else path
 
 
 @contextmanager
