@@ -62,10 +62,10 @@ class Tour:
     def play(self) -> None:
         for step in self.tour.steps:
             match step:
-                case At(when, headline):
-                    self.at(when, headline)
-                case Say(text):
-                    self.console.print(text)
+                case At(when, headline, nn):
+                    self.at(when, nn if nn and i18n.current() == "nn" else headline)
+                case Say(text, nn):
+                    self.console.print(nn if nn and i18n.current() == "nn" else text)
                 case Report():
                     self.report(step)
                 case Fire(key, trigger, document, actor):
@@ -185,9 +185,9 @@ def run(console: Console | None = None, folder: Path | None = None, tour: str = 
             console = Console(highlight=False, width=140)
     folder = folder or Path(tempfile.mkdtemp(prefix="aktivitetsplikt-demo-"))
     player = Tour(script, folder, console)
-    console.print(
-        f"[bold]{script.title}[/] " + _("(simulated clock, demo database in %(folder)s)") % {"folder": folder}
-    )
+    title = script.title_nn if script.title_nn and i18n.current() == "nn" else script.title
+    where = _("(simulated clock, demo database in %(folder)s)") % {"folder": folder}
+    console.print(f"[bold]{title}[/] {where}")
     player.play()
     commands = "".join(f"  {runnable(command)}\n" for command in script.try_next)
     console.print(
