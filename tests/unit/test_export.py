@@ -228,7 +228,7 @@ class TestHtml:
             "Samtale med foresatte.",
             'Rettelse til hendelse <a href="#t8">#8</a>',
             "2026/4711",
-            "20.10.2026 kl. 12:00",
+            "tirsdag 20. oktober 2026 kl. 12:00",  # a deadline, written as everywhere (texts.deadline)
             "Sendt.",
         ):
             assert text in html
@@ -239,7 +239,7 @@ class TestHtml:
         assert f"1 {DASH} fristen er gått ut" in section
         assert f"2 {DASH} meldt til skoleeier" in section
         assert "saksansvarlig, rektor" in section
-        assert "utgangen av 03.09.2026" in section  # notify_principal: 1 school day
+        assert "utgangen av torsdag 3. september 2026" in section  # notify_principal: 1 school day
         assert section.count("oppfylt i tide") >= 7
         assert 1 == section.count("oppfylt for sent")
         assert "erstattet av ny plan" in section
