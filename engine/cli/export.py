@@ -17,6 +17,7 @@ import typer
 
 from aktivitetsplikt.engine.cli import _app as cli
 from aktivitetsplikt.engine.cli._app import CaseRef, ReaderId, ReaderRole, ReaderSchool, case_app
+from aktivitetsplikt.engine.core import i18n
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.core.pack import Language
@@ -35,7 +36,14 @@ def case_export(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of standard output.", dir_okay=False)
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="The words of the page: nb (bokmål) or nn (nynorsk).")] = "nb",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="The words of the page: nb (bokmål) or nn (nynorsk). Default: the global --lang, else the "
+            "case's school's language.",
+        ),
+    ] = None,
     actor_id: ReaderId = None,
     actor_role: ReaderRole = None,
     actor_school: ReaderSchool = None,
@@ -48,9 +56,8 @@ def case_export(
     """
     if fmt not in FORMATS:
         cli._fail(f"--format must be 'html', 'pdf' or 'json', not '{fmt}'.", cli.EXIT_USAGE, as_json=False)
-    if lang not in LANGUAGES:
+    if lang is not None and lang not in LANGUAGES:
         cli._fail(f"--lang must be 'nb' or 'nn', not '{lang}'.", cli.EXIT_USAGE, as_json=fmt == "json")
-    language: Language = "nn" if lang == "nn" else "nb"
     as_json = fmt == "json"
     if fmt == "pdf" and out is None and sys.stdout.isatty():
         cli._fail(
@@ -65,6 +72,8 @@ def case_export(
         from aktivitetsplikt.engine.reports import export
 
         case = engine.get(case_ref, actor=reader, read="export")
+        cli.scope_language(engine, case.school)
+        language: Language = "nn" if (lang or i18n.current()) == "nn" else "nb"
         if as_json:
             data = export.export_json(engine, case, language)
             body = (json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n").encode()
