@@ -134,6 +134,7 @@ def _clone_events(decisions: list[Decision], case_id: str) -> list[Event]:
             from_state=e.from_state,
             to_state=e.to_state,
             document=e.document,
+            seal=e.seal,
         )
         events.append(replace(e, case_id=case_id, prev_hash=prev, hash=digest))
         prev = digest
