@@ -25,6 +25,7 @@ from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation,
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 from aktivitetsplikt.storage.access import SqlAlchemyAccessLog, add_parties, visible
 from aktivitetsplikt.storage.database import IMMEDIATE
+from aktivitetsplikt.storage.erasure import SqlAlchemyErasure
 from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
@@ -447,6 +448,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox: SqlAlchemyOutboxRepository
         self.reports: SqlAlchemyReportRepository
         self.access: SqlAlchemyAccessLog
+        self.erasure: SqlAlchemyErasure
 
     def __enter__(self) -> Self:
         self.session = Session(self._bind, expire_on_commit=False, autoflush=False)
@@ -455,6 +457,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlAlchemyOutboxRepository(self.session)
         self.reports = SqlAlchemyReportRepository(self.session)
         self.access = SqlAlchemyAccessLog(self.session)
+        self.erasure = SqlAlchemyErasure(self.session)
         return self
 
     def __exit__(

@@ -8,8 +8,8 @@ from typing import Any
 import structlog
 
 from aktivitetsplikt.engine.app.dispatch import Dispatcher
+from aktivitetsplikt.engine.app.erasure import Erasing
 from aktivitetsplikt.engine.app.ports import Clock, Directory, Notifier, UnitOfWorkFactory
-from aktivitetsplikt.engine.app.reading import Reading
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.access import Face
 from aktivitetsplikt.engine.core.decide import Decider, school_year_of
@@ -32,10 +32,11 @@ NUMBER_RETRIES = 5
 FIRE_RETRIES = 3
 
 
-class Engine(Reading):
+class Engine(Erasing):
     """Runs cases through their workflows. Build one with :func:`aktivitetsplikt.engine.bootstrap`.
 
-    The reads (``get``, ``list_cases``, ``outbox``, ``access_log``, ``verify``) are in :class:`Reading`.
+    The reads (``get``, ``list_cases``, ``outbox``, ``access_log``, ``verify``) are in :class:`Reading`;
+    retention and erasure (``erase``, ``due_for_erasure``, ``erase_expired``) in :class:`Erasing`.
     """
 
     def __init__(

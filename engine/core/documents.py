@@ -104,6 +104,7 @@ PastInstant = Annotated[Instant, AfterValidator(_not_future)]
 CaseInstant = Annotated[PastInstant, AfterValidator(_not_before_case)]
 """A step of the case (``occurred_at``, ``notified_at``, ``held_at``): not in the future, not before the case."""
 
+
 class _FreeText:
     """The mark of free text in a documentation model: what erasure erases (``core.seal``)."""
 

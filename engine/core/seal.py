@@ -35,7 +35,9 @@ __all__ = [
     "free_text_paths",
     "is_erased",
     "is_legacy",
+    "new_salt",
     "seal_document",
+    "string_paths",
 ]
 
 ERASED = "(slettet)"
@@ -79,7 +81,21 @@ def free_text_paths(document: BaseModel) -> list[str]:
     return list(_walk(document, "", False))
 
 
-def seal_document(document: BaseModel, salt: Callable[[], str] = lambda: secrets.token_hex(16)) -> dict[str, str]:
+def new_salt() -> str:
+    """A fresh random salt (128 bits, hex)."""
+    return secrets.token_hex(16)
+
+
+def string_paths(value: Any, path: str = "") -> list[str]:
+    """The path of every text value in a stored document, whatever it means."""
+    if isinstance(value, dict):
+        return [p for key, inner in value.items() for p in string_paths(inner, f"{path}{key}.")]
+    if isinstance(value, list):
+        return [p for index, inner in enumerate(value) for p in string_paths(inner, f"{path}{index}.")]
+    return [path[:-1]] if isinstance(value, str) else []
+
+
+def seal_document(document: BaseModel, salt: Callable[[], str] = new_salt) -> dict[str, str]:
     """A fresh seal for a validated document: a random salt for each of its free-text values."""
     return {path: SALT + salt() for path in free_text_paths(document)}
 

@@ -153,6 +153,8 @@ class TestDefaults:
                 "metrics_token": None,
             },
             "access": {"it_admins": []},
+            "retention": {},
+            "archive": {"folder": None},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 
