@@ -92,6 +92,17 @@ def bootstrap(
     )
 
 
+def compact_database(engine: Engine) -> None:
+    """Rebuild the database files after erasures, so erased text is gone from them too (SQLite: VACUUM
+    and an emptied WAL; PostgreSQL: VACUUM FULL of the rewritten tables). An embedder's own storage is
+    its own business."""
+    from aktivitetsplikt.storage.erasure import compact
+    from aktivitetsplikt.storage.repository import SqlAlchemyUnitOfWorkFactory
+
+    if isinstance(engine.uow, SqlAlchemyUnitOfWorkFactory):
+        compact(engine.uow.engine)
+
+
 def schema_status(engine: Engine) -> tuple[str | None, str]:
     """The schema revision the engine's database is at and the one this code needs (a readiness check).
     Raises ConfigError when the database cannot be reached."""

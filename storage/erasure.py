@@ -29,11 +29,12 @@ class SqlAlchemyErasure:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def closed_before(self, workflow: str, before: datetime) -> list[str]:
-        """Ids of the workflow's cases closed at or before ``before``, with no open duty, not yet erased."""
+    def closed_before(self, workflow: str, before: datetime) -> list[tuple[str, str]]:
+        """(id, number) of the workflow's cases closed at or before ``before``, with no open duty, not yet
+        erased, the earliest closed first."""
         open_duty = and_(ObligationRow.case_id == CaseRow.id, ObligationRow.satisfied_at.is_(None))
         stmt = (
-            select(CaseRow.id)
+            select(CaseRow.id, CaseRow.number)
             .where(
                 CaseRow.workflow == workflow,
                 CaseRow.closed_at.is_not(None),
@@ -43,7 +44,7 @@ class SqlAlchemyErasure:
             )
             .order_by(CaseRow.closed_at, CaseRow.number)
         )
-        return list(self.session.scalars(stmt))
+        return [(case_id, number) for case_id, number in self.session.execute(stmt)]
 
     def store(self, decision: Decision, expected_version: int, erased: Sequence[Event]) -> None:
         """The erased case, its erased events and the erasure event; ConcurrencyConflict when a step

@@ -15,7 +15,7 @@ measure it imposed) the documentation is still owed. Two ways lead there:
 from __future__ import annotations
 
 import calendar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -55,6 +55,15 @@ RETENTION_ACTOR = Actor(id="retention", role="system")
 ERASER_ROLE = "school_owner"
 
 
+@dataclass(frozen=True)
+class Due:
+    """A case past its retention: which, and under which workflow's policy."""
+
+    case_id: str
+    number: str
+    workflow: str
+
+
 def years_before(instant: datetime, years: int) -> datetime:
     """The same instant ``years`` earlier (29 February becomes the 28th)."""
     year = instant.year - years
@@ -71,14 +80,15 @@ class Erasing(Reading):
         """Each workflow's retention: its pack's default with ``[retention.<workflow>]`` over it."""
         return retention_rules(self.settings.retention, self.registry.packs())
 
-    def due_for_erasure(self) -> list[tuple[str, str]]:
-        """(case id, workflow) of every case past its workflow's retention now, oldest closing first."""
+    def due_for_erasure(self) -> list[Due]:
+        """Every case past its workflow's retention now (closed that many years ago, no duty open, not
+        yet erased), workflow by workflow, the earliest closed first. Names cases, reads no content."""
         now = self.clock.now()
         with self.uow() as uow:
             return [
-                (case_id, workflow)
+                Due(case_id, number, workflow)
                 for workflow, rule in self.retention().items()
-                for case_id in uow.erasure.closed_before(workflow, years_before(now, rule.years))
+                for case_id, number in uow.erasure.closed_before(workflow, years_before(now, rule.years))
             ]
 
     def archive_copy(self, case_id: str) -> Case:
@@ -206,4 +216,4 @@ class Erasing(Reading):
             return string_paths(event.document)  # a document its model no longer reads: every text goes
 
 
-__all__ = ["RETENTION_ACTOR", "Erasing", "years_before"]
+__all__ = ["RETENTION_ACTOR", "Due", "Erasing", "years_before"]

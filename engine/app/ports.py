@@ -172,8 +172,9 @@ class AccessLog(Protocol):
 class ErasureRepository(Protocol):
     """What retention and erasure need of the storage."""
 
-    def closed_before(self, workflow: str, before: datetime) -> builtins.list[str]:
-        """Ids of the workflow's cases closed at or before ``before``, with no open duty, not yet erased."""
+    def closed_before(self, workflow: str, before: datetime) -> builtins.list[tuple[str, str]]:
+        """(id, number) of the workflow's cases closed at or before ``before``, with no open duty, not yet
+        erased, the earliest closed first."""
         ...
 
     def store(self, decision: Decision, expected_version: int, erased: Sequence[Event]) -> None:

@@ -8,17 +8,15 @@ only typer and the standard library load here; the engine and jinja2 load when t
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import CaseRef, ReaderId, ReaderRole, ReaderSchool, case_app
+from aktivitetsplikt.engine.cli._app import CaseRef, ForceOption, ReaderId, ReaderRole, ReaderSchool, case_app
 
 FORMATS = ("html", "json")
-_PRIVATE = 0o600  # the export is confidential: a new file is readable by its owner only
 
 
 @case_app.command("export")
@@ -26,8 +24,15 @@ def case_export(
     case_ref: CaseRef,
     fmt: Annotated[str, typer.Option("--format", help="html (one printable page) or json.")] = "html",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of standard output.", dir_okay=False)
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write to this new file (owner-only, 0600) instead of standard output; an existing file or "
+            "a symbolic link is refused without --force.",
+            dir_okay=False,
+        ),
     ] = None,
+    force: ForceOption = False,
     actor_id: ReaderId = None,
     actor_role: ReaderRole = None,
     actor_school: ReaderSchool = None,
@@ -54,7 +59,7 @@ def case_export(
         if out is None:
             typer.echo(text, nl=False)
         else:
-            _write(out, text, as_json)
+            _write(out, text, as_json, force)
             typer.echo(f"Dokumentasjonen av sak {case.number} er skrevet til {out}.", err=True)
         verdict = export.chain_verdict(case)
         if not verdict.intact:
@@ -67,11 +72,11 @@ def case_export(
     cli._run(as_json, work)
 
 
-def _write(path: Path, text: str, as_json: bool) -> None:
+def _write(path: Path, text: str, as_json: bool, force: bool) -> None:
+    from aktivitetsplikt.engine.reports.files import write_private
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
+        write_private(path, text, force=force)
     except OSError as exc:
         msg = f"Cannot write {path} ({exc.strerror}); give a file in a folder you can write to."
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)

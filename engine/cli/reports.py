@@ -20,6 +20,7 @@ code instead. The CSV files are UTF-8 with a byte order mark, so Excel shows æ,
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import ReaderId, ReaderRole, ReaderSchool, app
+from aktivitetsplikt.engine.cli._app import ForceOption, ReaderId, ReaderRole, ReaderSchool, app
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 SchoolOption = Annotated[str | None, typer.Option("--school", help="Only this school (its id in the config).")]
@@ -68,8 +69,9 @@ def audit(
     school: SchoolOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Also write JSON and CSV files to this folder.", file_okay=False),
+        typer.Option("--out", help="Also write JSON and CSV files (owner-only) to this folder.", file_okay=False),
     ] = None,
+    force: ForceOption = False,
     reads: Annotated[
         bool, typer.Option("--reads", help="Also list reads of each case by people with no role in it.")
     ] = False,
@@ -89,7 +91,7 @@ def audit(
 
     def work() -> None:
         report = _run_audit(engine, school_year, school, reader, reads)
-        written = _write_or_fail(report, out, as_json) if out is not None else []
+        written = _write_or_fail(report, out, as_json, force) if out is not None else []
         counted = f"{report.cases_with_findings} av {len(report.cases)} saker har avvik."
         if as_json:
             cli._print_json(report.to_json())
@@ -121,29 +123,33 @@ def _run_audit(engine: Engine, school_year: str, school: str | None, reader: Act
         return audit_school_year(engine, school_year, school, actor=reader, reads=reads, on_case=advance)
 
 
-def _write_or_fail(report: AuditReport, folder: Path, as_json: bool) -> list[Path]:
+def _write_or_fail(report: AuditReport, folder: Path, as_json: bool, force: bool = False) -> list[Path]:
     try:
-        return write_audit(report, folder)
+        return write_audit(report, folder, force=force)
     except OSError as exc:
         msg = f"Cannot write the audit to {folder} ({exc.strerror or exc}); give a folder you can write to."
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)
     raise AssertionError  # pragma: no cover - _fail exits
 
 
-def write_audit(report: AuditReport, folder: Path) -> list[Path]:
-    """Write the audit's files (see the module docstring) into ``folder``; returns the paths written."""
+def write_audit(report: AuditReport, folder: Path, *, force: bool = False) -> list[Path]:
+    """Write the audit's files (see the module docstring) into ``folder``, each private (0600); returns
+    the paths written. Without ``force`` a file that exists already refuses the whole audit, unwritten."""
     from aktivitetsplikt.engine.reports.audit import CSV_FIELDS, SUMMARY_FIELDS
+    from aktivitetsplikt.engine.reports.files import private_folder, refuse_existing, write_private
 
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [
-        _write_json(folder / "audit.json", report.to_json()),
-        _write_csv(folder / "audit-summary.csv", SUMMARY_FIELDS, (s.csv_row() for s in report.schools)),
-        _write_csv(folder / "audit-cases.csv", CSV_FIELDS, (a.csv_row() for a in report.cases)),
-        _write_csv(folder / "audit-findings.csv", FINDING_FIELDS, _finding_rows(report)),
-    ]
+    files: dict[Path, str | bytes] = {
+        folder / "audit.json": _json(report.to_json()),
+        folder / "audit-summary.csv": _csv(SUMMARY_FIELDS, (s.csv_row() for s in report.schools)),
+        folder / "audit-cases.csv": _csv(CSV_FIELDS, (a.csv_row() for a in report.cases)),
+        folder / "audit-findings.csv": _csv(FINDING_FIELDS, _finding_rows(report)),
+    }
     for case in report.cases:
-        written.append(_write_json(folder / f"{_file_name(case.number)}.json", case.to_json()))
-    return written
+        files[folder / f"{_file_name(case.number)}.json"] = _json(case.to_json())
+    private_folder(folder)
+    if not force:
+        refuse_existing(list(files))
+    return [write_private(path, content, force=force) for path, content in files.items()]
 
 
 FINDING_FIELDS = ("number", "case_id", "school", "check", "code", "label", "detail")
@@ -167,17 +173,16 @@ def _file_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", number)
 
 
-def _write_json(path: Path, value: Any) -> Path:
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_csv(path: Path, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Path:
-    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+def _csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    return handle.getvalue().encode(CSV_ENCODING)
 
 
 def _console() -> Console:

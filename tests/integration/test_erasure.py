@@ -96,11 +96,11 @@ class TestRetention:
 
         clock.set(clock.now() + LATER)
         due = engine.due_for_erasure()
-        for case_id, _workflow in due:
-            engine.erase_expired(case_id)
+        for step in due:
+            engine.erase_expired(step.case_id)
         compact(bind)
 
-        assert sorted(ids) == sorted(case_id for case_id, _ in due)
+        assert sorted(ids) == sorted(step.case_id for step in due)
         found, raw = table_text(bind), raw_bytes(bind)
         assert [] == [s for s in SECRETS if s in found or s.encode() in raw]
         assert [] == [m for m in marks if m in raw]
