@@ -10,8 +10,11 @@ and ``ANALYZE`` samples them afresh.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, and_, exists, insert, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session
 from aktivitetsplikt.engine.core.model import Decision, Event
 from aktivitetsplikt.engine.core.seal import ERASED
 from aktivitetsplikt.engine.errors import ConcurrencyConflict
+from aktivitetsplikt.storage.cipher import PLAIN, FieldCipher
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow
 
 ERASED_TABLES = ("cases", "case_events")
@@ -26,8 +30,9 @@ ERASED_TABLES = ("cases", "case_events")
 
 
 class SqlAlchemyErasure:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cipher: FieldCipher = PLAIN) -> None:
         self.session = session
+        self.cipher = cipher
 
     def closed_before(self, workflow: str, before: datetime) -> list[tuple[str, str]]:
         """(id, number) of the workflow's cases closed at or before ``before``, with no open duty, not yet
@@ -64,25 +69,43 @@ class SqlAlchemyErasure:
                 .values(document=event.document, seal=event.seal)
             )
         columns = [c.name for c in EventRow.__table__.columns if c.name != "id"]
-        self.session.execute(insert(EventRow), [{name: getattr(decision.event, name) for name in columns}])
+        event = self.cipher.stored(decision.event)
+        self.session.execute(insert(EventRow), [{name: getattr(event, name) for name in columns}])
 
 
-def compact(engine: Engine) -> None:
+def compact(engine: Engine, attempts: int = 10, pause: float = 1.0) -> bool:
     """Rebuild what erased rows leave behind: SQLite ``VACUUM`` and an emptied WAL; PostgreSQL ``VACUUM
-    (FULL, ANALYZE)`` of the tables an erasure rewrites (it locks them while it runs)."""
+    (FULL, ANALYZE)`` of the tables an erasure rewrites (it locks them while it runs).
+
+    PostgreSQL keeps a row version that a transaction still open may see ("dead row versions cannot be
+    removed yet"); then the rebuild waits ``pause`` seconds and runs again, up to ``attempts`` times.
+    Returns whether nothing was held back."""
     # The driver's own connection: VACUUM runs outside any transaction, which SQLAlchemy would open.
     raw = engine.raw_connection()
     try:
-        if engine.dialect.name == "sqlite":
-            statements = ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"]
-        else:
-            raw.driver_connection.autocommit = True  # type: ignore[union-attr]  # psycopg's connection
-            statements = [f"VACUUM (FULL, ANALYZE) {table}" for table in ERASED_TABLES]
         cursor = raw.cursor()
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.close()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return True
+        connection: Any = raw.driver_connection
+        connection.autocommit = True
+        notices: list[str] = []
+        connection.add_notice_handler(lambda diagnostic: notices.append(str(diagnostic.message_detail)))
+        for attempt in range(attempts):
+            notices.clear()
+            for table in ERASED_TABLES:
+                cursor.execute(f"VACUUM (FULL, ANALYZE, VERBOSE) {table}")
+            held = sum(int(m[1]) for n in notices if (m := _HELD.search(n)) is not None)
+            if held == 0:
+                return True
+            if attempt + 1 < attempts:
+                time.sleep(pause)  # an open transaction still sees them; let it end
+        return False
     finally:
         if engine.dialect.name != "sqlite":
             raw.driver_connection.autocommit = False  # type: ignore[union-attr]  # back to the pool as it came
         raw.close()
+
+
+_HELD = re.compile(r"(\d+) dead row versions cannot be removed yet")

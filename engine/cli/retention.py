@@ -7,12 +7,15 @@ loads when a command runs.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import ActorId, ActorRole, CaseRef, JsonOption, app, case_app
+from aktivitetsplikt.engine.cli._app import ActorId, ActorRole, CaseRef, JsonOption, app, case_app, db_app
+
+if TYPE_CHECKING:
+    from aktivitetsplikt.engine.app.service import Engine
 
 retention_app = typer.Typer(help="Retention: erase closed cases past their period.", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
@@ -39,13 +42,10 @@ def retention_run(
     engine = cli._engine(as_json)
 
     def work() -> None:
-        from aktivitetsplikt.engine.bootstrap import compact_database
         from aktivitetsplikt.engine.reports.retention import run_retention
 
         steps = run_retention(engine, dry_run=dry_run)
-        compacted = bool(steps) and not dry_run and not no_compact
-        if compacted:
-            compact_database(engine)
+        compacted = bool(steps) and not dry_run and not no_compact and _compacted(engine, as_json)
         if as_json:
             cli._print_json({"dry_run": dry_run, "compacted": compacted, "cases": [s.to_json() for s in steps]})
             return
@@ -76,14 +76,62 @@ def case_erase(
     actor = cli._actor(actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        from aktivitetsplikt.engine.bootstrap import compact_database
-
         case = engine.erase(case_ref, actor=actor, reason=reason)
         if not no_compact:
-            compact_database(engine)
+            _compacted(engine, as_json)
         if as_json:
             cli._print_json({"id": case.id, "number": case.number, "erased": True, "version": case.version})
             return
         typer.echo(f"Innholdet i sak {case.number} er slettet; saksnummer, datoer, steg og hasher står igjen.")
+
+    cli._run(as_json, work)
+
+
+def _compacted(engine: Engine, as_json: bool) -> bool:
+    """Rebuild the database files; a warning on stderr when an open transaction held old rows back."""
+    from aktivitetsplikt.engine.bootstrap import compact_database
+
+    if compact_database(engine):
+        return True
+    warning = (
+        "Advarsel: en åpen transaksjon holdt tilbake gamle radversjoner; kjør 'aktivitetsplikt db compact' "
+        "når ingen lang transaksjon er åpen."
+    )
+    typer.echo(warning if not as_json else '{"warning": "compact_held_back"}', err=True)
+    return False
+
+
+@db_app.command("compact")
+def db_compact(as_json: JsonOption = False) -> None:
+    """Rebuild the database files so that erased or re-encrypted text is gone from them too (SQLite:
+    VACUUM and an emptied WAL; PostgreSQL: VACUUM FULL of cases and case_events, which locks them while
+    it runs). retention run, case erase and db reencrypt do it themselves."""
+    engine = cli._engine(as_json)
+
+    def work() -> None:
+        done = _compacted(engine, as_json)
+        if as_json:
+            cli._print_json({"compacted": done})
+        elif done:
+            typer.echo("Databasefilene er bygd på nytt.")
+
+    cli._run(as_json, work)
+
+
+@db_app.command("reencrypt")
+def db_reencrypt(as_json: JsonOption = False) -> None:
+    """Re-encrypt every free text with the current key (AKTIVITETSPLIKT_ENCRYPTION__KEY), reading what
+    older keys encrypted with AKTIVITETSPLIKT_ENCRYPTION__OLD_KEYS; with no current key, store it in plain
+    text again. Then rebuild the database files, so the old ciphertext goes too. Safe to run again."""
+    engine = cli._engine(as_json)
+
+    def work() -> None:
+        from aktivitetsplikt.engine.bootstrap import reencrypt_database
+
+        changed = reencrypt_database(engine)
+        if as_json:
+            cli._print_json({"events_changed": changed})
+            return
+        typer.echo(f"{changed} hendelser er kryptert på nytt.")
 
     cli._run(as_json, work)

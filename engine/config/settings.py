@@ -25,6 +25,7 @@ from pydantic_settings import (
 )
 
 from aktivitetsplikt.engine.config.access import AccessSettings
+from aktivitetsplikt.engine.config.encryption import EncryptionSettings
 from aktivitetsplikt.engine.config.http import AuthSettings, HttpSettings
 from aktivitetsplikt.engine.config.loading import (
     CONFIG_ENV,
@@ -111,6 +112,8 @@ class Settings(BaseSettings):
     """``[retention.<workflow>]``: years after closing, and whether the archive gets the case first."""
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     """``[archive]``: the folder ``retention run`` writes each case's dossier to before erasing it."""
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
+    """``[encryption]``: AES-GCM keys for free text at rest, only from the environment."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)

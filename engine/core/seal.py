@@ -36,6 +36,7 @@ __all__ = [
     "is_erased",
     "is_legacy",
     "new_salt",
+    "parent_of",
     "seal_document",
     "string_paths",
 ]
@@ -100,7 +101,8 @@ def seal_document(document: BaseModel, salt: Callable[[], str] = new_salt) -> di
     return {path: SALT + salt() for path in free_text_paths(document)}
 
 
-def _parent(document: Any, path: str) -> tuple[Any, str | int]:
+def parent_of(document: Any, path: str) -> tuple[Any, str | int]:
+    """The list or object holding the value at ``path``, and its index or key there."""
     *head, last = path.split(".")
     node = document
     for part in head:
@@ -117,11 +119,29 @@ def content_hash(document: dict[str, Any], seal: dict[str, str]) -> str:
 
     A sealed path the document lacks (an edited document) is a ``KeyError``/``IndexError`` caught by
     the chain's check as a changed event."""
-    skeleton = copy.deepcopy(document)
+    skeleton: Any = document
     for path, mark in seal.items():
-        node, key = _parent(skeleton, path)
-        node[key] = HASH + (mark[len(HASH) :] if mark.startswith(HASH) else _leaf(mark[len(SALT) :], node[key]))
+        parts = path.split(".")
+        leaf = mark[len(HASH) :] if mark.startswith(HASH) else _leaf(mark[len(SALT) :], _at(document, parts))
+        skeleton = _replaced(skeleton, parts, HASH + leaf)
     return hashlib.sha256(canonical_json(skeleton).encode("utf-8")).hexdigest()
+
+
+def _at(node: Any, parts: list[str]) -> Any:
+    for part in parts:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def _replaced(node: Any, parts: list[str], value: Any) -> Any:
+    """A copy of ``node`` with the value at ``parts`` replaced, copying only the containers on the way."""
+    if not parts:
+        return value
+    head, rest = parts[0], parts[1:]
+    if isinstance(node, list):
+        index = int(head)
+        return [*node[:index], _replaced(node[index], rest, value), *node[index + 1 :]]
+    return {**node, head: _replaced(node[head], rest, value)}
 
 
 def erase_document(document: dict[str, Any], seal: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -129,7 +149,7 @@ def erase_document(document: dict[str, Any], seal: dict[str, str]) -> tuple[dict
     erased = copy.deepcopy(document)
     kept: dict[str, str] = {}
     for path, mark in seal.items():
-        node, key = _parent(erased, path)
+        node, key = parent_of(erased, path)
         kept[path] = mark if mark.startswith(HASH) else HASH + _leaf(mark[len(SALT) :], node[key])
         node[key] = ERASED
     return erased, kept
@@ -139,7 +159,7 @@ def erase_legacy(document: dict[str, Any], paths: list[str]) -> tuple[dict[str, 
     """An event of chain format 1 (no seal) with the values at ``paths`` erased, and its new seal."""
     erased = copy.deepcopy(document)
     for path in paths:
-        node, key = _parent(erased, path)
+        node, key = parent_of(erased, path)
         node[key] = ERASED
     return erased, dict.fromkeys(paths, LEGACY)
 

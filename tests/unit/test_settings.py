@@ -155,6 +155,7 @@ class TestDefaults:
             "access": {"it_admins": []},
             "retention": {},
             "archive": {"folder": None},
+            "encryption": {"key": None, "old_keys": []},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 
