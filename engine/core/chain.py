@@ -4,8 +4,8 @@ A changed, removed or reordered event breaks the chain from that point on; ``ver
 broken link.
 
 Two formats live side by side, per event. Format 1 (events recorded before seals, ``seal`` NULL) hashes
-the document itself. Format 2 (every event since) hashes the document's content hash instead, in which
-each free-text value counts by its own salted hash (``core.seal``): erasing free text leaves that hash
+the document itself. Format 2 (every event since) hashes the document's skeleton instead, in which each
+free-text value counts by its own salted hash (``core.seal``): erasing free text leaves that hash
 behind, so an erased case's chain still verifies. An event whose text was erased must be listed, with
 its hash, by a later erasure event of the same case; an event of format 1 that was erased is checked by
 its link and that listing alone (its own hash covered the text that is gone).
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aktivitetsplikt.engine.core.seal import canonical_json, content_hash, is_erased, is_legacy
+from aktivitetsplikt.engine.core.seal import canonical_json, is_erased, is_legacy, skeleton
 
 __all__ = ["ERASURE_TRIGGER", "GENESIS", "ChainVerdict", "canonical_json", "event_hash", "verify_chain"]
 
@@ -43,8 +43,11 @@ def event_hash(
     document: dict[str, Any],
     seal: dict[str, str] | None = None,
 ) -> str:
-    """The hash of an event; with a ``seal`` (format 2) it covers the document's content hash."""
-    content: dict[str, Any] = {"document": document} if seal is None else {"content": content_hash(document, seal)}
+    """The hash of an event; with a ``seal`` (format 2) it covers the document's skeleton, each free-text
+    value by its own salted hash."""
+    content: dict[str, Any] = (
+        {"document": document} if seal is None else {"chain": 2, "skeleton": skeleton(document, seal)}
+    )
     body = canonical_json(
         content
         | {

@@ -2,11 +2,11 @@
 
 An event's *seal* maps the path of every free-text value of its document (``findings``,
 ``others_heard.0``, ``measures.1.description``) to ``s:<salt>`` while the value is there, and to
-``h:<leaf hash>`` once it is erased. The chain hashes the document's *content hash*: the sha256 of the
-document with each sealed value replaced by its leaf hash, ``sha256(salt || canonical value)``. Erasing
-a value replaces it with :data:`ERASED`, keeps its leaf hash in the seal and drops its salt, so the
-content hash, and with it every later link of the chain, stays what it was, and the hash left behind
-cannot be tried against guesses (the salt is gone). What is not free text (dates, choices, staff refs)
+``h:<leaf hash>`` once it is erased. The chain hashes the document's *skeleton*: the document with each
+sealed value replaced by its leaf hash, ``sha256(salt || value)``. Erasing a value replaces it with
+:data:`ERASED`, keeps its leaf hash in the seal and drops its salt, so the skeleton, and with it every
+later link of the chain, stays what it was, and the hash left behind cannot be tried against guesses
+(the salt is gone). What is not free text (dates, choices, staff refs)
 stays in the document and is hashed as it stands.
 
 Which values are free text is the documentation model's word: the :data:`FREE_TEXT` marker that
@@ -29,7 +29,6 @@ from aktivitetsplikt.engine.core.documents import FREE_TEXT
 __all__ = [
     "ERASED",
     "canonical_json",
-    "content_hash",
     "erase_document",
     "erase_legacy",
     "free_text_paths",
@@ -38,6 +37,7 @@ __all__ = [
     "new_salt",
     "parent_of",
     "seal_document",
+    "skeleton",
     "string_paths",
 ]
 
@@ -111,37 +111,35 @@ def parent_of(document: Any, path: str) -> tuple[Any, str | int]:
 
 
 def _leaf(salt: str, value: Any) -> str:
-    return hashlib.sha256(bytes.fromhex(salt) + canonical_json(value).encode("utf-8")).hexdigest()
+    """sha256 of the salt's bytes and the value's UTF-8 (its canonical JSON when it is not text)."""
+    text = value if isinstance(value, str) else canonical_json(value)
+    return hashlib.sha256(bytes.fromhex(salt) + text.encode("utf-8")).hexdigest()
 
 
-def content_hash(document: dict[str, Any], seal: dict[str, str]) -> str:
-    """The hash the chain links for a sealed document: each sealed value by its leaf hash.
-
-    A sealed path the document lacks (an edited document) is a ``KeyError``/``IndexError`` caught by
-    the chain's check as a changed event."""
-    skeleton: Any = document
+def skeleton(document: dict[str, Any], seal: dict[str, str]) -> dict[str, Any]:
+    """The document as the chain hashes it: each sealed value by its leaf hash (``h:<hex>``), the rest as
+    it stands (the containers on the way copied once, the document untouched). A sealed path the
+    document lacks (an edited document) raises ``KeyError``/``IndexError``/``TypeError``, which the
+    chain's check reports as a changed event."""
+    if not seal:
+        return document
+    shown = dict(document)
+    copies: dict[str, Any] = {"": shown}
     for path, mark in seal.items():
-        parts = path.split(".")
-        leaf = mark[len(HASH) :] if mark.startswith(HASH) else _leaf(mark[len(SALT) :], _at(document, parts))
-        skeleton = _replaced(skeleton, parts, HASH + leaf)
-    return hashlib.sha256(canonical_json(skeleton).encode("utf-8")).hexdigest()
-
-
-def _at(node: Any, parts: list[str]) -> Any:
-    for part in parts:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
-
-
-def _replaced(node: Any, parts: list[str], value: Any) -> Any:
-    """A copy of ``node`` with the value at ``parts`` replaced, copying only the containers on the way."""
-    if not parts:
-        return value
-    head, rest = parts[0], parts[1:]
-    if isinstance(node, list):
-        index = int(head)
-        return [*node[:index], _replaced(node[index], rest, value), *node[index + 1 :]]
-    return {**node, head: _replaced(node[head], rest, value)}
+        node: Any = shown
+        *head, last = path.split(".")
+        prefix = ""
+        for part in head:
+            prefix += part + "."
+            child = copies.get(prefix)
+            if child is None:
+                key: Any = int(part) if isinstance(node, list) else part
+                child = copies[prefix] = list(node[key]) if isinstance(node[key], list) else dict(node[key])
+                node[key] = child
+            node = child
+        index: Any = int(last) if isinstance(node, list) else last
+        node[index] = HASH + (mark[len(HASH) :] if mark.startswith(HASH) else _leaf(mark[len(SALT) :], node[index]))
+    return shown
 
 
 def erase_document(document: dict[str, Any], seal: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
