@@ -76,6 +76,12 @@ class Erasing(Reading):
 
     settings: Settings
 
+    def refuse_erased(self, case: Case, trigger: str) -> None:
+        """An erased case takes no more steps (a new incident is a new report, a new case)."""
+        if case.pupil == ERASED:
+            msg = f"case {case.number} is erased; report what happened as a new case."
+            raise TransitionNotAllowed(trigger, case.state, [], msg)
+
     def retention(self) -> dict[str, Retention]:
         """Each workflow's retention: its pack's default with ``[retention.<workflow>]`` over it."""
         return retention_rules(self.settings.retention, self.registry.packs())

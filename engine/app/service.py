@@ -109,6 +109,7 @@ class Engine(Erasing):
             try:
                 with self.uow(write=True) as uow:
                     case = uow.cases.get(case_id)
+                    self.refuse_erased(case, trigger)
                     if expected_version is not None and expected_version != case.version:
                         raise ConcurrencyConflict(case.number, expected_version, case.version)
                     if self.decider.needs_log(case, trigger):
