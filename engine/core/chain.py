@@ -21,11 +21,21 @@ from typing import Any
 
 from aktivitetsplikt.engine.core.seal import canonical_json, is_erased, is_legacy, skeleton
 
-__all__ = ["ERASURE_TRIGGER", "GENESIS", "ChainVerdict", "canonical_json", "event_hash", "verify_chain"]
+__all__ = [
+    "ERASURE_LABELS",
+    "ERASURE_TRIGGER",
+    "GENESIS",
+    "ChainVerdict",
+    "canonical_json",
+    "event_hash",
+    "verify_chain",
+]
 
 GENESIS = "0" * 64
 ERASURE_TRIGGER = "erased"
 """The trigger of the event an erasure appends: ``document.events`` lists each erased event's seq and hash."""
+ERASURE_LABELS = {"nb": "Innhold slettet", "nn": "Innhald sletta"}
+"""What the erasure step is called where a dossier or a timeline shows it."""
 
 
 def event_hash(

@@ -141,6 +141,18 @@ class TestErasureOnRequest:
         assert engine.verify(case_id, actor=ADMIN).intact
         assert ERASED == (after.events or [])[0].document["description"]
 
+    def test_the_dossier_of_an_erased_case_shows_the_erasure_and_no_text(self, engine: Engine) -> None:
+        """The dossier still renders: the steps, the erasure step by its name, no erased text."""
+        from aktivitetsplikt.engine.reports.export import render_html
+
+        case_id = closed_case(engine)
+        engine.erase(case_id, actor=OWNER, reason="Feil elev.")
+
+        page = render_html(engine, engine.get(case_id, actor=ADMIN, read="export"))
+
+        assert ("Innhold slettet" in page, ERASED in page) == (True, True)
+        assert [] == [s for s in SECRETS if s in page]
+
     def test_only_the_owner_erases(self, engine: Engine) -> None:
         """The principal may not erase; nothing changes."""
         case_id = closed_case(engine)
