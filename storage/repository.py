@@ -71,6 +71,7 @@ def event_from_row(row: Any) -> Event:
         document=row.document,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        effects=row.effects,
     )
 
 
@@ -127,6 +128,7 @@ def _event_values(event: Event) -> dict[str, Any]:
         "document": event.document,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        "effects": event.effects,
     }
 
 

@@ -104,6 +104,8 @@ class EventRow(Base):
     document: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    effects: Mapped[dict[str, Any] | None]
+    """What the step did to the projection, hashed with the event (migration 0005_event_effects)."""
 
     __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),)
 

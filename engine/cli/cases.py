@@ -215,7 +215,8 @@ def case_verify(
     actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check the case's hash chain: exit 0 when every event is as recorded, 1 when it is broken."""
+    """Check the case: its hash chain, every stored field, duty, message and party against its log, and
+    the numbering of its unit's school year. Exit 0 when all hold, 1 when anything differs."""
     engine = _engine(as_json)
     reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
@@ -223,10 +224,10 @@ def case_verify(
         verdict = engine.verify(case_ref, actor=reader)
         if as_json:
             _print_json(verdict.to_json())
-        elif verdict.intact:
-            typer.echo(f"Kjeden er intakt: {verdict.events} hendelser er som de ble registrert.")
         else:
-            typer.echo(f"Kjeden er brutt ved hendelse {verdict.broken_at}: {verdict.problem}.", err=True)
+            from aktivitetsplikt.engine.cli.record_views import print_verdict
+
+            print_verdict(verdict)
         if not verdict.intact:
             raise typer.Exit(1)
 

@@ -20,6 +20,18 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+def sealed_effects(case_id: str, effects: dict[str, Any]) -> dict[str, Any]:
+    """The effects as the chain hashes them: the pupil ref of the case's identity by its hash (salted with
+    the case id), so erasing the ref leaves its hash behind and the chain still verifies."""
+    identity = effects.get("case")
+    if not isinstance(identity, dict) or "pupil" not in identity:
+        return effects
+    pupil = identity["pupil"]
+    if not isinstance(pupil, dict):  # the ref itself, not yet a tombstone of it
+        pupil = {"sha256": hashlib.sha256(f"{case_id}:{pupil}".encode()).hexdigest()}
+    return effects | {"case": identity | {"pupil": pupil}}
+
+
 def event_hash(
     prev_hash: str,
     *,
@@ -33,9 +45,14 @@ def event_hash(
     from_state: str | None,
     to_state: str,
     document: dict[str, Any],
+    effects: dict[str, Any] | None = None,
 ) -> str:
+    fields: dict[str, Any] = {}
+    if effects is not None:  # events recorded before effects were (migration 0005) hash as they did
+        fields["effects"] = sealed_effects(case_id, effects)
     body = canonical_json(
-        {
+        fields
+        | {
             "case_id": case_id,
             "seq": seq,
             "at": at.isoformat(),
@@ -91,6 +108,7 @@ def verify_chain(case_id: str, events: Sequence[Any], head_hash: str | None = No
             from_state=event.from_state,
             to_state=event.to_state,
             document=event.document,
+            effects=getattr(event, "effects", None),
         )
         if recomputed != event.hash:
             return ChainVerdict(case_id, len(events), False, event.seq, "the event was changed after it was recorded")

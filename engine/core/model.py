@@ -99,6 +99,9 @@ class Event:
     document: dict[str, Any]
     prev_hash: str
     hash: str
+    effects: dict[str, Any] | None = None
+    """What the step did to the case's projection (identity, fields, duties, messages, parties), hashed
+    with the event; None on events recorded before migration 0005 (see ``core.projection``)."""
 
     @classmethod
     def chained(
@@ -115,6 +118,7 @@ class Event:
         from_state: str | None,
         to_state: str,
         document: dict[str, Any],
+        effects: dict[str, Any] | None = None,
     ) -> Event:
         """The event that follows ``prev_hash`` in its case's chain, with its own hash computed."""
         fields: dict[str, Any] = {
@@ -128,6 +132,7 @@ class Event:
             "from_state": from_state,
             "to_state": to_state,
             "document": document,
+            "effects": effects,
         }
         return cls(prev_hash=prev_hash, hash=event_hash(prev_hash, **fields), **fields)
 
