@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from aktivitetsplikt.engine.core.checkpoint import Head
@@ -60,6 +61,15 @@ class RecordQueries:
                 EVENTS.c.case_id.in_(ids), tuple_(EVENTS.c.case_id, EVENTS.c.seq).in_(chunk)
             )
             found.update({(row[0], row[1]): row[2] for row in self.session.execute(stmt)})
+        return found
+
+    def latest_at(self, case_ids: Sequence[str]) -> dict[str, datetime]:
+        """When each case's latest event was recorded."""
+        found: dict[str, datetime] = {}
+        for start in range(0, len(case_ids), CHUNK):
+            chunk = case_ids[start : start + CHUNK]
+            stmt = select(EVENTS.c.case_id, func.max(EventRow.at)).where(EVENTS.c.case_id.in_(chunk))
+            found.update({row[0]: row[1] for row in self.session.execute(stmt.group_by(EVENTS.c.case_id))})
         return found
 
     def outbox_of(self, case_ids: Sequence[str]) -> dict[str, list[OutboxMessage]]:

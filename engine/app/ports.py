@@ -166,6 +166,10 @@ class ReportRepository(Protocol):
         """The hash of each (case id, seq) event that exists."""
         ...
 
+    def latest_at(self, case_ids: Sequence[str]) -> dict[str, datetime]:
+        """When each case's latest event was recorded."""
+        ...
+
     def outbox_of(self, case_ids: Sequence[str]) -> dict[str, builtins.list[OutboxMessage]]:
         """Every outbox message of each case."""
         ...

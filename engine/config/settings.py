@@ -37,6 +37,7 @@ from aktivitetsplikt.engine.config.loading import (
 from aktivitetsplikt.engine.config.sections import (
     CalendarSettings,
     Channel,
+    CheckpointSettings,
     ClosedDays,
     DaemonSettings,
     DatabaseSettings,
@@ -106,6 +107,8 @@ class Settings(BaseSettings):
     """``[http]``: the HTTP service (``aktivitetsplikt serve``) and its token verification."""
     access: AccessSettings = Field(default_factory=AccessSettings)
     """``[access]``: the ids honoured as ``it_admin``."""
+    checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
+    """``[checkpoint]``: signed checkpoints of every case's head (interval, key, folder, webhook)."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)

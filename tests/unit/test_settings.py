@@ -153,6 +153,14 @@ class TestDefaults:
                 "metrics_token": None,
             },
             "access": {"it_admins": []},
+            "checkpoint": {
+                "every": None,
+                "key_file": None,
+                "key": None,
+                "public_key_file": None,
+                "folder": None,
+                "webhook": False,
+            },
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 
