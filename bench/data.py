@@ -117,11 +117,26 @@ def template_decisions(engine: Engine, steps: int) -> list[Decision]:
     return decisions
 
 
-def _clone_events(decisions: list[Decision], case_id: str) -> list[Event]:
+def _clone_effects(effects: dict[str, Any] | None, identity: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
+    """The template's effects for a clone: its number and pupil, its duty ids; no messages or parties,
+    which the benchmark's database does not hold (so the clone replays exactly to its rows)."""
+    cloned = {k: v for k, v in (effects or {}).items() if k not in ("messages", "parties")}
+    if "case" in cloned:
+        cloned["case"] = cloned["case"] | identity
+    for key in ("created", "met", "escalated"):
+        if key in cloned:
+            cloned[key] = [item | {"id": ids[item["id"]]} for item in cloned[key]]
+    return cloned
+
+
+def _clone_events(
+    decisions: list[Decision], case_id: str, identity: dict[str, str], ids: dict[str, str]
+) -> list[Event]:
     prev = GENESIS
     events: list[Event] = []
     for d in decisions:
         e = d.event
+        effects = _clone_effects(e.effects, identity, ids)
         digest = event_hash(
             prev,
             case_id=case_id,
@@ -134,8 +149,9 @@ def _clone_events(decisions: list[Decision], case_id: str) -> list[Event]:
             from_state=e.from_state,
             to_state=e.to_state,
             document=e.document,
+            effects=effects,
         )
-        events.append(replace(e, case_id=case_id, prev_hash=prev, hash=digest))
+        events.append(replace(e, case_id=case_id, prev_hash=prev, hash=digest, effects=effects))
         prev = digest
     return events
 
@@ -143,10 +159,10 @@ def _clone_events(decisions: list[Decision], case_id: str) -> list[Event]:
 def clone_rows(decisions: list[Decision], index: int) -> tuple[dict[str, Any], list[Event], list[Obligation]]:
     case_id = str(uuid.UUID(int=index + 1))
     last: Case = decisions[-1].case
-    events = _clone_events(decisions, case_id)
-    case = replace(
-        last, id=case_id, number=f"HEL-2026-{index + 1:06d}", head_hash=events[-1].hash, pupil=f"elev-{index + 1}"
-    )
+    identity = {"number": f"HEL-2026-{index + 1:06d}", "pupil": f"elev-{index + 1}"}
+    ids = {o.id: str(uuid.uuid4()) for o in last.obligations}
+    events = _clone_events(decisions, case_id, identity, ids)
+    case = replace(last, id=case_id, head_hash=events[-1].hash, **identity)
     row = _case_values(case) | {
         "id": case.id,
         "number": case.number,
@@ -158,7 +174,7 @@ def clone_rows(decisions: list[Decision], index: int) -> tuple[dict[str, Any], l
         "pupil": case.pupil,
         "opened_at": case.opened_at,
     }
-    duties = [replace(o, id=str(uuid.uuid4()), case_id=case_id) for o in last.obligations]
+    duties = [replace(o, id=ids[o.id], case_id=case_id) for o in last.obligations]
     return row, events, duties
 
 

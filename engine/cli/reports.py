@@ -91,6 +91,11 @@ def audit(
         report = _run_audit(engine, school_year, school, reader, reads)
         written = _write_or_fail(report, out, as_json) if out is not None else []
         counted = f"{report.cases_with_findings} av {len(report.cases)} saker har avvik."
+        if report.numbering:
+            missing = [n.number for n in report.numbering if n.code == "missing"]
+            counted += f" Saksnumre som mangler: {', '.join(missing) or 'ingen'}; brukt to ganger: " + (
+                ", ".join(n.number for n in report.numbering if n.code == "duplicate") or "ingen"
+            )
         if as_json:
             cli._print_json(report.to_json())
             typer.echo(counted, err=True)
