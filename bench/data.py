@@ -27,7 +27,7 @@ from aktivitetsplikt.storage.repository import _case_values, _event_values, _obl
 from aktivitetsplikt.storage.schema import HEAD_REVISION
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow
 
-CACHE = Path(tempfile.gettempdir()) / f"aktivitetsplikt-bench-{HEAD_REVISION}-v1"
+CACHE = Path(tempfile.gettempdir()) / f"aktivitetsplikt-bench-{HEAD_REVISION}-v2"
 T0 = datetime(2026, 9, 2, 8, 0, tzinfo=UTC)  # Wednesday 10:00 Oslo
 FAR = datetime(2099, 1, 1, tzinfo=UTC)
 
@@ -117,26 +117,32 @@ def template_decisions(engine: Engine, steps: int) -> list[Decision]:
     return decisions
 
 
-def _clone_effects(effects: dict[str, Any] | None, identity: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
+def _clone_effects(
+    effects: dict[str, Any] | None, identity: dict[str, str], ids: dict[str, str], opened: set[str]
+) -> dict[str, Any]:
     """The template's effects for a clone: its number and pupil, its duty ids; no messages or parties,
     which the benchmark's database does not hold (so the clone replays exactly to its rows)."""
     cloned = {k: v for k, v in (effects or {}).items() if k not in ("messages", "parties")}
+    far = FAR.isoformat()  # populate() stores every open duty's next escalation in 2099: so do its effects
     if "case" in cloned:
         cloned["case"] = cloned["case"] | identity
     for key in ("created", "met", "escalated"):
         if key in cloned:
             cloned[key] = [item | {"id": ids[item["id"]]} for item in cloned[key]]
+    for item in cloned.get("created", ()):
+        if item["id"] in opened:
+            item["next_at"] = far
     return cloned
 
 
 def _clone_events(
-    decisions: list[Decision], case_id: str, identity: dict[str, str], ids: dict[str, str]
+    decisions: list[Decision], case_id: str, identity: dict[str, str], ids: dict[str, str], opened: set[str]
 ) -> list[Event]:
     prev = GENESIS
     events: list[Event] = []
     for d in decisions:
         e = d.event
-        effects = _clone_effects(e.effects, identity, ids)
+        effects = _clone_effects(e.effects, identity, ids, opened)
         digest = event_hash(
             prev,
             case_id=case_id,
@@ -161,7 +167,8 @@ def clone_rows(decisions: list[Decision], index: int) -> tuple[dict[str, Any], l
     last: Case = decisions[-1].case
     identity = {"number": f"HEL-2026-{index + 1:06d}", "pupil": f"elev-{index + 1}"}
     ids = {o.id: str(uuid.uuid4()) for o in last.obligations}
-    events = _clone_events(decisions, case_id, identity, ids)
+    opened = {ids[o.id] for o in last.obligations if o.open}
+    events = _clone_events(decisions, case_id, identity, ids, opened)
     case = replace(last, id=case_id, head_hash=events[-1].hash, **identity)
     row = _case_values(case) | {
         "id": case.id,

@@ -25,7 +25,25 @@ class CaseVerdict:
 
     @property
     def intact(self) -> bool:
+        """The chain holds, every row is what the log says, and the numbering has no gap or reuse."""
         return self.chain.intact and not self.differences and not self.numbering
+
+    # The chain's fields, as ``verify`` returned them before it compared the rows too.
+    @property
+    def case_id(self) -> str:
+        return self.chain.case_id
+
+    @property
+    def events(self) -> int:
+        return self.chain.events
+
+    @property
+    def broken_at(self) -> int | None:
+        return self.chain.broken_at
+
+    @property
+    def problem(self) -> str | None:
+        return self.chain.problem
 
     def to_json(self) -> dict[str, Any]:
         return self.chain.to_json() | {
