@@ -353,3 +353,36 @@ def test_key_files_are_private(tmp_path: Path) -> None:
     assert 0o600 == path.stat().st_mode & 0o777
     with pytest.raises(Exception, match="already exists"):
         checkpoints.keygen(path)
+
+
+class TestDaemonCheckpoint:
+    def test_the_daemon_job_writes_a_signed_checkpoint_to_the_folder(
+        self, config_file: Path, monkeypatch: pytest.MonkeyPatch, clock: FixedClock, tmp_path: Path
+    ) -> None:
+        """[checkpoint] every/key_file/folder: the job writes a file the public key verifies, 0600."""
+        from aktivitetsplikt.engine import bootstrap, load_settings
+        from aktivitetsplikt.engine.daemon import Daemon
+        from aktivitetsplikt.notifiers.console import ConsoleNotifier
+
+        key, folder = tmp_path / "key.pem", tmp_path / "checkpoints"
+        checkpoints.keygen(key)
+        for name, value in (("EVERY", "1h"), ("KEY_FILE", str(key)), ("FOLDER", str(folder))):
+            monkeypatch.setenv(f"AKTIVITETSPLIKT_CHECKPOINT__{name}", value)
+        engine = bootstrap(load_settings(config_file), clock=clock, upgrade=True)
+        drive_to(engine, "reported")
+
+        assert {"cases": 1} == Daemon(engine, ConsoleNotifier(engine.settings)).checkpoint()
+
+        (written,) = folder.glob("checkpoint-*.json")
+        assert 0o600 == written.stat().st_mode & 0o777
+        public = checkpoints.public_key(engine.settings.checkpoint)
+        assert [] == checkpoints.verify(engine.uow, checkpoints.load(written), public)
+
+    def test_a_key_in_the_config_file_is_refused(self, tmp_path: Path) -> None:
+        """The signing key is a secret: only from the environment or a key file, never config.toml."""
+        from aktivitetsplikt.engine import ConfigError, load_settings
+
+        config = tmp_path / "config.toml"
+        config.write_text('[checkpoint]\nkey = "-----BEGIN PRIVATE KEY-----"\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match="AKTIVITETSPLIKT_CHECKPOINT__KEY"):
+            load_settings(config)
