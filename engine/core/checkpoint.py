@@ -80,9 +80,13 @@ def body(heads: Iterable[Head], created_at: datetime) -> dict[str, Any]:
     }
 
 
+SIGNED = ("format", "created_at", "count", "root")
+
+
 def signed_bytes(content: Mapping[str, Any]) -> bytes:
-    """The bytes the signature covers: the canonical JSON of the body (without the signature)."""
-    return canonical_json({k: v for k, v in content.items() if k not in ("signature", "key_id")}).encode("utf-8")
+    """The bytes the signature covers: format, time, count and root. The root commits to every head
+    (:func:`check_file` recomputes it from the heads listed), so 100k heads are not serialised twice."""
+    return canonical_json({k: content.get(k) for k in SIGNED}).encode("utf-8")
 
 
 @dataclass(frozen=True)
