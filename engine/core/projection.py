@@ -37,6 +37,11 @@ def instant(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
+def _at(value: str | None) -> datetime | None:
+    """An instant of the effects, back as an aware datetime (compared with the rows as instants)."""
+    return None if value is None else datetime.fromisoformat(value)
+
+
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
@@ -177,8 +182,8 @@ def replay(events: Sequence[Any], spec_of: SpecOf, stored: Case) -> Projection:
     else:
         spec = spec_of(stored.workflow, stored.workflow_version)
     p.case |= {
-        "opened_at": instant(events[0].at) if identity is None else identity["opened_at"],
-        "occurred_at": instant(events[0].occurred_at),
+        "opened_at": events[0].at if identity is None else _at(identity["opened_at"]),
+        "occurred_at": events[0].occurred_at,
         "closed_at": None,
     }
     if identity is not None:
@@ -212,21 +217,21 @@ def _step(p: Projection, spec: WorkflowSpec | None, state: str | None, event: An
     for made in effects.get("created", ()):
         p.duties[made["id"]] = {
             "kind": made["kind"],
-            "due_at": made["due_at"],
+            "due_at": _at(made["due_at"]),
             "responsible_role": made["role"],
             "created_seq": event.seq,
             "satisfied_at": None,
             "satisfied_by_seq": None,
             "escalation_level": None,
-            "next_escalation_at": made["next_at"],
+            "next_escalation_at": _at(made["next_at"]),
             "key": made["key"],
         }
     for done in effects.get("met", ()):
         duty = p.duties.setdefault(done["id"], {})
-        duty |= {"satisfied_at": done["at"], "satisfied_by_seq": event.seq, "next_escalation_at": None}
+        duty |= {"satisfied_at": _at(done["at"]), "satisfied_by_seq": event.seq, "next_escalation_at": None}
     for step in effects.get("escalated", ()):
         duty = p.duties.setdefault(step["id"], {})
-        duty |= {"escalation_level": step["level"], "next_escalation_at": step["next_at"]}
+        duty |= {"escalation_level": step["level"], "next_escalation_at": _at(step["next_at"])}
     for m in effects.get("messages", ()):
         p.messages[m["id"]] = {
             "kind": m["kind"],
@@ -235,35 +240,50 @@ def _step(p: Projection, spec: WorkflowSpec | None, state: str | None, event: An
             "obligation": m["obligation"],
             "obligation_id": m["obligation_id"],
             "level": m["level"],
-            "created_at": instant(event.at),
+            "created_at": event.at,
             "payload": m["payload"],
         }
     p.parties.update((relation, person) for relation, person in effects.get("parties", ()))
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What a replay asks of a workflow, looked up once per spec: where each trigger may fire (None: it
+    opens the case) and which states are final."""
+
+    sources: dict[str, frozenset[str] | None]
+    final: dict[str, bool]
+
+
+_RULES: dict[int, tuple[WorkflowSpec, _Rules]] = {}
+
+
+def _rules(spec: WorkflowSpec) -> _Rules:
+    cached = _RULES.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    sources = {t.trigger: None if t.creates_case else frozenset(spec.source_states(t)) for t in spec.transitions}
+    rules = _Rules(sources, {state.id: state.final for state in spec.states})
+    _RULES[id(spec)] = (spec, rules)
+    return rules
+
+
 def _check_step(p: Projection, spec: WorkflowSpec, state: str | None, event: Any) -> None:
-    where = f"log.{event.seq}"
+    rules = _rules(spec)
     if event.from_state != state:
-        p.log.append(Difference(f"{where}.from_state", event.from_state, state))
+        p.log.append(Difference(f"log.{event.seq}.from_state", event.from_state, state))
     if event.trigger == ESCALATED:
         if event.to_state != event.from_state:
-            p.log.append(Difference(f"{where}.to_state", event.to_state, event.from_state))
-    else:
-        transition = spec.transition(event.trigger)
-        allowed = transition is not None and (
-            transition.creates_case or (event.from_state or "") in spec.source_states(transition)
-        )
-        if not allowed:
-            p.log.append(Difference(f"{where}.trigger", event.trigger, None))
-    try:
-        final = spec.state(event.to_state).final
-    except KeyError:
-        p.log.append(Difference(f"{where}.to_state", event.to_state, None))
+            p.log.append(Difference(f"log.{event.seq}.to_state", event.to_state, event.from_state))
+    elif event.trigger not in rules.sources or (
+        (sources := rules.sources[event.trigger]) is not None and (event.from_state or "") not in sources
+    ):
+        p.log.append(Difference(f"log.{event.seq}.trigger", event.trigger, None))
+    final = rules.final.get(event.to_state)
+    if final is None:
+        p.log.append(Difference(f"log.{event.seq}.to_state", event.to_state, None))
         return
-    if final:
-        p.case["closed_at"] = p.case.get("closed_at") or instant(event.at)
-    else:
-        p.case["closed_at"] = None
+    p.case["closed_at"] = (p.case.get("closed_at") or event.at) if final else None
 
 
 # --- comparing ----------------------------------------------------------------------------------------------
@@ -285,9 +305,9 @@ def differences(
     for name, derived in p.case.items():
         if name == "pupil" and isinstance(derived, dict):
             continue  # erased: the log keeps only its hash, the row a tombstone
-        stored = _shown(getattr(case, name))
+        stored = getattr(case, name)
         if stored != derived:
-            found.append(Difference(f"cases.{name}", stored, derived))
+            found.append(Difference(f"cases.{name}", _shown(stored), _shown(derived)))
     found += _attributes(p, case)
     found += _duties(p, case.obligations)
     if messages is not None:
@@ -311,31 +331,17 @@ def _attributes(p: Projection, case: Case) -> list[Difference]:
     return found
 
 
-def _duty_value(row: Any, name: str) -> Any:
-    return _shown(getattr(row, name))
-
-
-def _message_value(row: Any, name: str) -> Any:
-    return payload_hash(row.payload) if name == "payload" else _shown(getattr(row, name))
-
-
 def _duties(p: Projection, stored: Sequence[Obligation]) -> list[Difference]:
-    return _rows("obligations", p.duties, {o.id: o for o in stored}, _duty_value, partial=p.partial)
+    return _rows("obligations", p.duties, {o.id: o for o in stored}, partial=p.partial)
 
 
 def _messages(p: Projection, stored: Sequence[OutboxMessage]) -> list[Difference]:
-    return _rows("outbox", p.messages, {m.id: m for m in stored}, _message_value, partial=p.partial)
+    return _rows("outbox", p.messages, {m.id: m for m in stored}, partial=p.partial)
 
 
-def _rows(
-    table: str,
-    derived: dict[str, dict[str, Any]],
-    by_id: dict[str, Any],
-    value: Callable[[Any, str], Any],
-    *,
-    partial: bool,
-) -> list[Difference]:
-    """Rows the log made, field by field; rows it did not make (unless the projection is partial)."""
+def _rows(table: str, derived: dict[str, dict[str, Any]], by_id: dict[str, Any], *, partial: bool) -> list[Difference]:
+    """Rows the log made, field by field (a message's payload by its hash); rows it did not make (unless
+    the projection is partial). The audit runs this for every case: no call per field."""
     found = []
     for row_id, fields in derived.items():
         row = by_id.get(row_id)
@@ -343,8 +349,9 @@ def _rows(
             found.append(Difference(f"{table}.{row_id}", None, fields.get("kind", "?")))
             continue
         for name, expected in fields.items():
-            if value(row, name) != expected:
-                found.append(Difference(f"{table}.{row_id}.{name}", value(row, name), expected))
+            stored = payload_hash(row.payload) if name == "payload" else getattr(row, name)
+            if stored != expected:
+                found.append(Difference(f"{table}.{row_id}.{name}", _shown(stored), _shown(expected)))
     if not partial:
         for row_id in sorted(by_id.keys() - derived.keys()):
             found.append(Difference(f"{table}.{row_id}", by_id[row_id].kind, None))
