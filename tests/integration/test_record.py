@@ -386,3 +386,40 @@ class TestDaemonCheckpoint:
         config.write_text('[checkpoint]\nkey = "-----BEGIN PRIVATE KEY-----"\n', encoding="utf-8")
         with pytest.raises(ConfigError, match="AKTIVITETSPLIKT_CHECKPOINT__KEY"):
             load_settings(config)
+
+
+class TestCheckpointWebhook:
+    def test_the_checkpoint_is_posted_signed_to_the_webhook(
+        self, engine: Engine, clock: FixedClock, key: Ed25519PrivateKey
+    ) -> None:
+        """[checkpoint] webhook: the whole signed checkpoint, HMAC-signed like the messages."""
+        import hashlib
+        import hmac
+        import json
+
+        import httpx
+        from pydantic import SecretStr
+
+        from aktivitetsplikt.engine.config.settings import NotifierSettings, WebhookSettings
+        from aktivitetsplikt.notifiers.checkpoint import CheckpointWebhook
+
+        seen: list[httpx.Request] = []
+        client = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200)))
+        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+        hook = WebhookSettings(url="https://tool.example/hooks/checkpoints", secret=SecretStr("hemmelig"))
+        pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+        keyed = engine.settings.checkpoint.model_copy(update={"key": SecretStr(pem), "webhook": True})
+        settings = engine.settings.model_copy(update={"notifiers": NotifierSettings(webhook=hook), "checkpoint": keyed})
+        drive_to(engine, "reported")
+
+        content, path = checkpoints.checkpoint_once(
+            engine.uow, settings.checkpoint, clock.now(), CheckpointWebhook(settings, client=client).publish
+        )
+
+        [request] = seen
+        digest = hmac.new(b"hemmelig", request.content, hashlib.sha256).hexdigest()
+        assert (None, f"sha256={digest}") == (path, request.headers["X-Aktivitetsplikt-Signature"])
+        posted = json.loads(request.content)["checkpoint"]
+        assert (content, 1) == (posted, posted["count"])
+        assert [] == checkpoints.verify(engine.uow, posted, key.public_key())
