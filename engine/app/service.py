@@ -146,9 +146,12 @@ class Engine(Erasing):
 
     # --- deadlines and messages ------------------------------------------------------------------------
 
-    def sweep(self) -> list[QueuedStep]:
+    def sweep(self, skipped: list[str] | None = None) -> list[QueuedStep]:
         """Take every escalation step that is due now, each exactly once, batch by batch. Safe to run
-        from several daemons at once on PostgreSQL (claimed duties are skipped by the others)."""
+        from several daemons at once on PostgreSQL (claimed duties are skipped by the others).
+
+        History is never written backwards: a case whose latest event is later than the clock's now
+        (``sweep --now`` in the past) gets nothing; its number is added to ``skipped``."""
         now = self.clock.now()
         batch = self.settings.daemon.batch_size
         taken: list[QueuedStep] = []
@@ -163,9 +166,15 @@ class Engine(Erasing):
                 for duty in duties:
                     by_case.setdefault(duty.case_id, []).append(duty)
                 cases = uow.cases.lock(sorted(by_case))
+                latest = uow.reports.latest_at(sorted(by_case))
                 decisions: list[Decision] = []
                 batch_steps: list[QueuedStep] = []
                 for case_id, case_duties in by_case.items():
+                    if latest.get(case_id, now) > now:
+                        log.warning("sweep_skipped_case_in_future", case_id=case_id, latest_event=str(latest[case_id]))
+                        if skipped is not None:
+                            skipped.append(cases[case_id].number)
+                        continue
                     decided, steps = self.escalator.escalate(cases[case_id], case_duties, now)
                     decisions.extend(decided)
                     batch_steps.extend(steps)
