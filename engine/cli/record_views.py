@@ -1,10 +1,13 @@
-"""How the record's checks read on a terminal: a case's verdict and a checkpoint's findings (Norwegian)."""
+"""How the record's checks read on a terminal: a case's verdict and a checkpoint's findings (Norwegian; the chain's
+verdict through the catalogs, the rest in bokmål)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import typer
+
+from aktivitetsplikt.engine.core.i18n import _
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.core.checkpoint import CheckpointFinding
@@ -26,9 +29,10 @@ CHECKPOINT = {
 def print_verdict(verdict: CaseVerdict) -> None:
     chain = verdict.chain
     if chain.intact:
-        typer.echo(f"Kjeden er intakt: {chain.events} hendelser er som de ble registrert.")
+        typer.echo(_("The chain is intact: %(events)s events are as they were recorded.") % {"events": chain.events})
     else:
-        typer.echo(f"Kjeden er brutt ved hendelse {chain.broken_at}: {chain.problem}.", err=True)
+        broken = {"seq": chain.broken_at, "problem": chain.problem}
+        typer.echo(_("The chain is broken at event %(seq)s: %(problem)s.") % broken, err=True)
     for d in verdict.differences:
         typer.echo(f"Avvik fra loggen: {d.field} er lagret som {d.stored!r}, loggen sier {d.derived!r}.", err=True)
     for n in verdict.numbering:
