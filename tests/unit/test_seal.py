@@ -27,6 +27,7 @@ def link(e: Event, document: dict[str, Any], seal: dict[str, str]) -> str:
         to_state=e.to_state,
         document=document,
         seal=seal,
+        effects=e.effects,
     )
 
 
