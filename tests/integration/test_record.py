@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from aktivitetsplikt.engine import Engine, FixedClock
 from aktivitetsplikt.engine.app import checkpoints
-from aktivitetsplikt.engine.core.chain import event_hash
 from aktivitetsplikt.engine.reports.audit import audit_school_year
 from aktivitetsplikt.storage.repository import event_from_row
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow, PartyRow
+from tests.chain_support import rehash
 from tests.conftest import ADMIN, PRINCIPAL, TEACHER, drive_to, report_doc
 from tests.integration.conftest import execute
 
@@ -79,18 +79,7 @@ def rewrite_document(db: sa.Engine, case_id: str) -> None:
         for row in rows[1:]:
             event = event_from_row(row)
             document = event.document | {"summary": "Omskrevet."} if event.seq == 2 else event.document
-            fields = {k: getattr(event, k) for k in ("seq", "at", "occurred_at", "actor_id", "actor_role")}
-            digest = event_hash(
-                prev,
-                case_id=case_id,
-                trigger=event.trigger,
-                from_state=event.from_state,
-                to_state=event.to_state,
-                document=document,
-                effects=event.effects,
-                seal=event.seal,
-                **fields,
-            )
+            digest = rehash(event, prev, document=document)
             conn.execute(
                 sa.update(EventRow).where(EventRow.id == row.id).values(document=document, prev_hash=prev, hash=digest)
             )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from aktivitetsplikt.engine import Engine, FixedClock
-from aktivitetsplikt.engine.core.chain import GENESIS, event_hash
+from aktivitetsplikt.engine.core.chain import GENESIS
 from aktivitetsplikt.storage.repository import event_from_row
 from aktivitetsplikt.storage.tables import CaseRow, EventRow
+from tests.chain_support import rehash
 from tests.conftest import ADMIN, PRINCIPAL, drive_to
 
 
@@ -18,20 +19,7 @@ def as_before_0006(db: sa.Engine, case_id: str) -> None:
         prev = GENESIS
         for row in conn.execute(sa.select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)).all():
             e = event_from_row(row)
-            digest = event_hash(
-                prev,
-                case_id=case_id,
-                seq=e.seq,
-                at=e.at,
-                occurred_at=e.occurred_at,
-                actor_id=e.actor_id,
-                actor_role=e.actor_role,
-                trigger=e.trigger,
-                from_state=e.from_state,
-                to_state=e.to_state,
-                document=e.document,
-                seal=e.seal,
-            )
+            digest = rehash(e, prev, effects=None)
             conn.execute(
                 sa.update(EventRow).where(EventRow.id == row.id).values(effects=None, prev_hash=prev, hash=digest)
             )

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import Case, Engine, Event, FixedClock, Settings
-from aktivitetsplikt.engine.core.chain import GENESIS, event_hash
+from aktivitetsplikt.engine.core.chain import GENESIS
 from aktivitetsplikt.engine.reports.agenda import Agenda, build_agenda
 from aktivitetsplikt.engine.reports.audit import (
     CSV_FIELDS,
@@ -32,6 +32,7 @@ from aktivitetsplikt.engine.reports.audit import (
     spec_lookup,
     summarize,
 )
+from tests.chain_support import rehash
 from tests.conftest import ADMIN, HANDLER, OWNER, PRINCIPAL, TEACHER, drive_to, pupil_heard, report_doc
 from tests.fakes import InMemoryUnitOfWorkFactory, make_engine
 
@@ -72,20 +73,7 @@ def rechained(case: Case, events: list[Event]) -> Case:
     older version had recorded it so."""
     prev, fixed = GENESIS, []
     for seq, e in enumerate(events, start=1):
-        digest = event_hash(
-            prev,
-            case_id=case.id,
-            seq=seq,
-            at=e.at,
-            occurred_at=e.occurred_at,
-            actor_id=e.actor_id,
-            actor_role=e.actor_role,
-            trigger=e.trigger,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            document=e.document,
-            effects=e.effects,
-        )
+        digest = rehash(e, prev, case_id=case.id, seq=seq, seal=None)
         fixed.append(replace(e, seq=seq, prev_hash=prev, hash=digest, seal=None))
         prev = digest
     return replace(case, events=fixed, head_hash=prev, last_seq=len(fixed))

@@ -8,27 +8,13 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import Engine, Event, TransitionNotAllowed
-from aktivitetsplikt.engine.core.chain import event_hash
 from aktivitetsplikt.engine.core.seal import ERASED, erase_document, is_erased, skeleton
+from tests.chain_support import rehash
 from tests.conftest import ADMIN, HANDLER, OWNER, drive_to, plan_doc
 
 
 def link(e: Event, document: dict[str, Any], seal: dict[str, str]) -> str:
-    return event_hash(
-        e.prev_hash,
-        case_id=e.case_id,
-        seq=e.seq,
-        at=e.at,
-        occurred_at=e.occurred_at,
-        actor_id=e.actor_id,
-        actor_role=e.actor_role,
-        trigger=e.trigger,
-        from_state=e.from_state,
-        to_state=e.to_state,
-        document=document,
-        seal=seal,
-        effects=e.effects,
-    )
+    return rehash(e, e.prev_hash, document=document, seal=seal)
 
 
 class TestSeal:
