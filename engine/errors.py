@@ -133,6 +133,44 @@ class ConfigError(AktivitetspliktError):
     exit_code = 5
 
 
+_BUSY = {
+    "deadlock": ("transactions kept waiting for each other (deadlock)", "transaksjoner ventet på hverandre (vranglås)"),
+    "serialization": ("concurrent transactions could not be serialised", "samtidige transaksjoner kunne ikke ordnes"),
+    "locked": ("another writer held the database lock", "en annen skriver holdt låsen på databasen"),
+    "lock_timeout": ("a lock was not released in time", "en lås ble ikke ledig i tide"),
+    "contended": ("the case kept changing while the step was decided", "saken ble endret mens steget ble avgjort"),
+}
+
+
+class DatabaseBusy(ConfigError):
+    """The database was too busy for this call: a lock wait timed out, or transient conflicts (deadlock,
+    serialization failure, SQLite busy) outlasted the engine's own retries. Nothing was stored; calling
+    again later is safe. ``reason`` is one of ``deadlock``, ``serialization``, ``locked``, ``lock_timeout``,
+    ``contended``; ``retryable`` says whether the engine retries it itself (with a short jittered backoff)
+    before it reaches a caller. A ConfigError subclass, exit code 5, so handlers of database trouble see it."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        self.reason = reason
+        self.retryable = retryable
+        english, norwegian = _BUSY.get(reason, _BUSY["locked"])
+        msg = f"The database is busy ({english}); nothing was stored, try again in a moment."
+        super().__init__(msg)
+        self.nb = f"Databasen er opptatt ({norwegian}); ingenting ble lagret, prøv igjen om litt."
+        """The sentence in Norwegian (bokmål) for people, e.g. on the command line."""
+
+
+class DatabaseUnavailable(ConfigError):
+    """The database cannot be reached: the server is down, refuses connections or the connection broke.
+    ``where`` names the server and database (never credentials). Exit code 5."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        msg = f"The database {where} cannot be reached; check that its server runs and accepts connections, then retry."
+        super().__init__(msg)
+        self.nb = f"Databasen {where} svarer ikke; sjekk at databaseserveren kjører og kan nås, og prøv igjen."
+        """The sentence in Norwegian (bokmål) for people, e.g. on the command line."""
+
+
 class SchemaOutdated(ConfigError):
     """The database schema is behind the code."""
 

@@ -179,7 +179,19 @@ class SqlAlchemyCaseRepository:
         return row
 
     def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
-        row = self._row(ref, scope)
+        return self._with_duties(self._row(ref, scope), with_events=with_events)
+
+    def get_for_update(self, ref: str) -> Case:
+        column = CaseRow.id if _is_uuid(ref) else CaseRow.number
+        # FOR NO KEY UPDATE: the lock an UPDATE of the row takes anyway, so inserts that reference the case
+        # (events, the access log) do not queue behind it as they would behind FOR UPDATE.
+        stmt = select(CaseRow).where(column == ref).with_for_update(key_share=True)
+        row = self.session.scalars(stmt).one_or_none()
+        if row is None:
+            raise CaseNotFound(ref)
+        return self._with_duties(row, with_events=False)
+
+    def _with_duties(self, row: CaseRow, *, with_events: bool) -> Case:
         rows = self.session.execute(select(ObligationRow).where(ObligationRow.case_id == row.id)).scalars()
         obligations = sorted((obligation_from_row(o) for o in rows), key=lambda o: (o.created_seq, o.due_at))
         case = case_from_row(row, obligations)
@@ -257,9 +269,18 @@ class SqlAlchemyCaseRepository:
             self.session.execute(insert(OutboxRow), [_message_values(m) for m in decision.messages])
         add_parties(self.session, decision.case.id, decision.parties)
 
-    def lock(self, case_ids: list[str]) -> dict[str, Case]:
-        stmt = select(CaseRow).where(CaseRow.id.in_(case_ids)).order_by(CaseRow.id).with_for_update()
-        return {r.id: case_from_row(r, []) for r in self.session.scalars(stmt)}
+    def lock_due(self, now: datetime, after: str, limit: int) -> list[Case]:
+        due = select(ObligationRow.case_id).where(
+            ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now
+        )
+        stmt = (
+            select(CaseRow)
+            .where(CaseRow.id > after, CaseRow.id.in_(due))
+            .order_by(CaseRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, key_share=True)
+        )
+        return [case_from_row(r, []) for r in self.session.scalars(stmt)]
 
     def record_escalations(self, decisions: list[Decision]) -> None:
         if not decisions:
@@ -352,13 +373,18 @@ class SqlAlchemyDutyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim_due(self, now: datetime, limit: int) -> list[Obligation]:
+    def lock_due(self, case_ids: list[str], now: datetime) -> list[Obligation]:
+        # A fresh statement: a duty another sweeper escalated before we locked its case is no longer due.
+        # No SKIP LOCKED and no wait: whoever writes a duty holds its case first, and we hold the cases.
         stmt = (
             select(ObligationRow)
-            .where(ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now)
-            .order_by(ObligationRow.next_escalation_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            .where(
+                ObligationRow.case_id.in_(case_ids),
+                ObligationRow.satisfied_at.is_(None),
+                ObligationRow.next_escalation_at <= now,
+            )
+            .order_by(ObligationRow.case_id, ObligationRow.next_escalation_at, ObligationRow.id)
+            .with_for_update()
         )
         return [obligation_from_row(r) for r in self.session.scalars(stmt)]
 

@@ -104,16 +104,29 @@ def _errors(as_json: bool) -> Iterator[None]:
     """Turn every expected failure into one sentence on stderr and the spec's exit code."""
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    from aktivitetsplikt.engine.errors import AktivitetspliktError, DocumentationMissing
+    from aktivitetsplikt.engine.errors import (
+        AktivitetspliktError,
+        DatabaseBusy,
+        DatabaseUnavailable,
+        DocumentationMissing,
+    )
 
     try:
         yield
+    except (DatabaseBusy, DatabaseUnavailable) as exc:
+        # What it is (busy, or not reachable), in Norwegian; never the driver's text, which may quote values.
+        _fail(exc.nb, exc.exit_code, as_json=as_json, error=type(exc).__name__)
     except AktivitetspliktError as exc:
         fields = [f.to_json() for f in exc.fields] if isinstance(exc, DocumentationMissing) else None
         _fail(exc.message, exc.exit_code, as_json=as_json, error=type(exc).__name__, fields=fields)
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
-        msg = f"The database cannot be reached or used ({reason}); check database.url in the config."
+        # What is left after storage typed busy and unreachable databases: a SQLite file that cannot be
+        # opened, and the like. SQLite's own text ("unable to open database file") quotes no values;
+        # other drivers' may, so of theirs only the error's class is shown.
+        orig = exc.orig
+        sqlite = orig is not None and type(orig).__module__.startswith("sqlite3")
+        reason = str(orig).strip().splitlines()[0] if sqlite and str(orig).strip() else type(orig or exc).__name__
+        msg = f"The database cannot be opened or used ({reason}); check database.url in the config."
         _fail(msg, EXIT_CONFIG, as_json=as_json, error="DatabaseError")
     except SQLAlchemyError as exc:
         msg = f"The database refused the operation ({type(exc).__name__}); run 'aktivitetsplikt db upgrade'."
