@@ -42,7 +42,7 @@ DAEMON_CONFIG = '\n[daemon]\nsweep_every = "1s"\ndispatch_every = "1s"\nbatch_si
 @dataclass
 class LoadResult:
     seconds: float
-    """How long the writers ran, in wall-clock seconds."""
+    """How long the writers wrote (the longest of them), in wall-clock seconds."""
     outcomes: Counter[str] = field(default_factory=Counter)
     """Writer calls: ok, refused (a rule's typed answer), busy, conflict, untyped."""
     untyped: list[str] = field(default_factory=list)
@@ -149,7 +149,6 @@ def run(url: str, folder: Path, seconds: float, *, drain: float = 20) -> LoadRes
     ]
     results = [folder / f"writer-{n}.json" for n in range(WRITERS)]
     try:
-        started = time.monotonic()
         writers = [
             subprocess.Popen(
                 [sys.executable, "-m", "bench.load", "writer", str(config), str(seconds), str(n), str(out)],
@@ -161,7 +160,6 @@ def run(url: str, folder: Path, seconds: float, *, drain: float = 20) -> LoadRes
         ]
         for writer in writers:
             writer.wait(seconds + 120)
-        elapsed = time.monotonic() - started
         end = time.monotonic() + drain
         while _unfinished(db) and time.monotonic() < end and all(d.poll() is None for d in daemons):
             time.sleep(0.2)
@@ -170,9 +168,10 @@ def run(url: str, folder: Path, seconds: float, *, drain: float = 20) -> LoadRes
             _stop(daemon)
         for stream in streams:
             stream.close()
-    result = LoadResult(seconds=elapsed, left_due=_unfinished(db))
+    result = LoadResult(seconds=0.0, left_due=_unfinished(db))
     for out in results:
         found = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"outcomes": {"untyped": 1}}
+        result.seconds = max(result.seconds, float(found.get("seconds", 0.0)))
         result.outcomes.update(found["outcomes"])
         result.untyped.extend(found.get("untyped", []))
     for log in logs:
@@ -247,7 +246,8 @@ def writer(config: Path, seconds: float, index: int, out: Path) -> None:
     rng = random.Random(index)
     outcomes: Counter[str] = Counter()
     untyped: list[str] = []
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    deadline = started + seconds
     n = 0
     while time.monotonic() < deadline:
         n += 1
@@ -274,9 +274,29 @@ def writer(config: Path, seconds: float, index: int, out: Path) -> None:
             untyped.append("".join(traceback.format_exception_only(type(exc), exc)).strip()[:300])
         else:
             outcomes["ok"] += 1
-    out.write_text(json.dumps({"outcomes": outcomes, "untyped": untyped[:10]}), encoding="utf-8")
+    report = {"seconds": time.monotonic() - started, "outcomes": outcomes, "untyped": untyped[:10]}
+    out.write_text(json.dumps(report), encoding="utf-8")
     db.dispose()
     past_engine.uow.engine.dispose()  # type: ignore[attr-defined]
+
+
+def figure(url: str, folder: Path, seconds: float) -> Any:
+    """The benchmark's line: writer calls answered and escalation steps per second of writing, and the
+    errors (see :attr:`LoadResult.errors`), which must be 0."""
+    from bench.harness import Figure, Sample
+
+    result = run(url, folder, seconds)
+    name = f"load, {DAEMONS} daemons + {WRITERS} writers (PostgreSQL)"
+    target = f"0 deadlocks or untyped errors ({result.errors} errors)"
+    return Figure(
+        name,
+        Sample.of([result.seconds]),
+        "s",
+        target,
+        items=result.operations,
+        errors=result.errors,
+        notes=result.summary(),
+    )
 
 
 def main(argv: list[str]) -> None:
