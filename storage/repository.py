@@ -22,7 +22,8 @@ from aktivitetsplikt.engine.app.ports import CaseQuery
 from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
-from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
+from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
+from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from aktivitetsplikt.storage.access import SqlAlchemyAccessLog, add_parties, visible
 from aktivitetsplikt.storage.database import IMMEDIATE
 from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
@@ -39,6 +40,16 @@ def _is_uuid(ref: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _ref_column(ref: str) -> Any:
+    """The column a case ref names (id or number); InvalidInput for a ref no case can have (NUL, a lone
+    surrogate, control characters, too long), which a driver would refuse with its own text, or store."""
+    problem = ref_problem(ref)
+    if problem is not None and problem != EMPTY:
+        msg = f"The case reference {problem}; give the case's id or number."
+        raise InvalidInput(msg)
+    return CaseRow.id if _is_uuid(ref) else CaseRow.number
 
 
 def obligation_from_row(row: Any) -> Obligation:
@@ -169,7 +180,7 @@ class SqlAlchemyCaseRepository:
         self.session = session
 
     def _row(self, ref: str, scope: ReadScope | None) -> CaseRow:
-        column = CaseRow.id if _is_uuid(ref) else CaseRow.number
+        column = _ref_column(ref)
         found = self.session.execute(select(CaseRow, visible(scope).label("seen")).where(column == ref)).one_or_none()
         if found is None:
             raise CaseNotFound(ref)
@@ -182,7 +193,7 @@ class SqlAlchemyCaseRepository:
         return self._with_duties(self._row(ref, scope), with_events=with_events)
 
     def get_for_update(self, ref: str) -> Case:
-        column = CaseRow.id if _is_uuid(ref) else CaseRow.number
+        column = _ref_column(ref)
         # FOR NO KEY UPDATE: the lock an UPDATE of the row takes anyway, so inserts that reference the case
         # (events, the access log) do not queue behind it as they would behind FOR UPDATE.
         stmt = select(CaseRow).where(column == ref).with_for_update(key_share=True)
