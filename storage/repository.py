@@ -459,8 +459,12 @@ class SqlAlchemyOutboxRepository:
             stmt = stmt.limit(limit)
         return [_message_from_row(r) for r in self.session.scalars(stmt)]
 
-    def retry(self, message_id: str, now: datetime) -> OutboxMessage:
-        row = self.session.get(OutboxRow, message_id)
+    def retry(self, message_id: str, now: datetime, *, scope: ReadScope | None = None) -> OutboxMessage:
+        """Queue a failed message again; a message of a case outside ``scope`` is as absent (KeyError)."""
+        stmt = select(OutboxRow).where(OutboxRow.id == message_id)
+        if scope is not None:
+            stmt = stmt.join(CaseRow, CaseRow.id == OutboxRow.case_id).where(visible(scope))
+        row = self.session.scalars(stmt).one_or_none()
         if row is None:
             raise KeyError(message_id)
         if row.status == "failed":

@@ -109,8 +109,9 @@ class OutboxRepository(Protocol):
         """Messages, newest first; with ``scope``, only those of cases its reader may see."""
         ...
 
-    def retry(self, message_id: str, now: datetime) -> OutboxMessage:
-        """Put a failed message back in the queue with fresh attempts; raises KeyError if unknown."""
+    def retry(self, message_id: str, now: datetime, *, scope: ReadScope | None = None) -> OutboxMessage:
+        """Put a failed message back in the queue with fresh attempts; raises KeyError if unknown or
+        of a case outside ``scope``."""
         ...
 
 

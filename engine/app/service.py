@@ -19,7 +19,13 @@ from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Obligation,
 from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
-from aktivitetsplikt.engine.errors import ConcurrencyConflict, DatabaseBusy, InvalidInput, MessageNotFound
+from aktivitetsplikt.engine.errors import (
+    ConcurrencyConflict,
+    DatabaseBusy,
+    InvalidInput,
+    MessageNotFound,
+    NotPermitted,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -33,6 +39,8 @@ NUMBER_RETRIES = 5
 FIRE_RETRIES = 5
 """Fires without an expected version decided again after the case moved under them (only with storage that
 does not lock the case first; the SQL adapter does, so there they queue instead)."""
+RETRY_ROLES = frozenset({"it_admin", "principal", "deputy", "school_owner"})
+"""Who may queue a parked message again: operations, not a step of a case."""
 
 
 class Engine(Reading):
@@ -210,14 +218,24 @@ class Engine(Reading):
     def dispatcher(self, notifier: Notifier) -> Dispatcher:
         return Dispatcher(self.uow, notifier, self.clock, self.settings)
 
-    def retry_message(self, message_id: str) -> OutboxMessage:
-        """Put a parked (failed) message back in the queue."""
+    def retry_message(self, message_id: str, *, actor: Actor) -> OutboxMessage:
+        """Put a parked (failed) message back in the queue, as ``actor``: an operations role (IT admin,
+        principal, deputy or owner) whose read scope holds the message's case; a message outside it is
+        as absent as one that does not exist. The requeue is logged as a read of the case's outbox."""
+        if actor.role not in RETRY_ROLES:
+            msg = (
+                f"Role '{actor.role}' cannot queue messages again; ask an IT admin, the principal, a "
+                "deputy or the owner."
+            )
+            raise NotPermitted(msg)
+        scope = self.scope(actor)
         with self.uow(write=True) as uow:
             try:
-                message = uow.outbox.retry(message_id, self.clock.now())
+                message = uow.outbox.retry(message_id, self.clock.now(), scope=scope)
             except KeyError:
                 msg = f"No outbox message has the id '{message_id}'; list them with 'aktivitetsplikt outbox'."
                 raise MessageNotFound(msg) from None
+            uow.access.append(self.records(actor, {message.case_id: str(message.payload.get("school", ""))}, "outbox"))
             uow.commit()
             return message
 

@@ -130,13 +130,18 @@ def outbox(
 @outbox_app.command("retry")
 def outbox_retry(
     message_id: Annotated[str, typer.Argument(help="The id of a failed message.")],
+    actor_id: ReaderId = None,
+    actor_role: ReaderRole = None,
+    actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Queue a failed message again, with fresh attempts."""
+    """Queue a failed message again, with fresh attempts (as an IT admin, the principal, a deputy or the
+    owner, for a case they may read)."""
     engine = _engine(as_json)
+    actor = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
     def work() -> None:
-        message = engine.retry_message(message_id)
+        message = engine.retry_message(message_id, actor=actor)
         if as_json:
             _print_json(message.to_json())
         else:

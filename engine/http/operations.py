@@ -87,4 +87,4 @@ def outbox(
     responses=responses(403, 404),
 )
 def retry(message_id: str, svc: Svc, caller: Caller) -> dict[str, Any]:
-    return svc.engine.retry_message(message_id).to_json()
+    return svc.engine.retry_message(message_id, actor=caller.actor()).to_json()

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 
 from aktivitetsplikt.engine import Engine, NotPermitted
 from aktivitetsplikt.engine.core.access import ReadKind
+from aktivitetsplikt.engine.errors import MessageNotFound
 from aktivitetsplikt.engine.reports.agenda import meeting_agenda
 from aktivitetsplikt.engine.reports.audit import audit_school_year, count_audit_cases
 from aktivitetsplikt.engine.reports.export import export_json, render_html
 from aktivitetsplikt.storage.database import create_db_engine
 from aktivitetsplikt.storage.migrate import upgrade
-from tests.access_support import READERS, SEES, school_cases, seen
+from tests.access_support import FURUSET_PRINCIPAL, HOLDER, READERS, SEES, school_cases, seen
 from tests.conftest import ADMIN, OWNER, PRINCIPAL
 from tests.integration.conftest import execute, sql_engine
 
@@ -143,6 +144,31 @@ class TestAccessLog:
         with pytest.raises(sa.exc.DatabaseError, match="access_log is append-only"):
             execute(sql_engine(any_engine), statement)
         assert [("skoleeier@kommune.example", "show", "library")] == logged(any_engine, cases["ordinary"])
+
+
+class TestOutboxRetry:
+    def park(self, engine: Engine, case_id: str) -> str:
+        """Park the first message of a case as failed, as the dispatcher does after max_attempts."""
+        [message, *_] = [m for m in engine.outbox(actor=ADMIN) if m.case_id == case_id]
+        execute(sql_engine(engine), "UPDATE outbox SET status = 'failed', attempts = 5 WHERE id = :id", id=message.id)
+        return message.id
+
+    def test_only_operations_roles_within_their_scope_queue_a_message_again(
+        self, any_engine: Engine, cases: dict[str, str]
+    ) -> None:
+        """Staff are refused; a principal of another school and the principal of a leadership case find no
+        such message; the owner requeues it, and the requeue is logged as a read of the case's outbox."""
+        leadership = self.park(any_engine, cases["leadership"])
+        with pytest.raises(NotPermitted, match="cannot queue messages again"):
+            any_engine.retry_message(leadership, actor=HOLDER)
+        for outsider in (FURUSET_PRINCIPAL, PRINCIPAL):
+            with pytest.raises(MessageNotFound):
+                any_engine.retry_message(leadership, actor=outsider)
+        assert "failed" == next(m.status for m in any_engine.outbox(actor=ADMIN) if m.id == leadership)
+
+        requeued = any_engine.retry_message(leadership, actor=OWNER)
+        assert ("pending", 0) == (requeued.status, requeued.attempts)
+        assert (OWNER.id, "outbox", "library") == logged(any_engine, cases["leadership"])[-1]
 
 
 class TestAuditOfReads:
