@@ -44,8 +44,10 @@ def _where(url: URL) -> str:
 def typed_error(context: ExceptionContext, where: str) -> Exception | None:
     """The engine's typed error for a driver error that is about the database, not the statement; None
     for the rest (constraint violations, bad SQL), which stay SQLAlchemy's."""
-    if context.is_pre_ping:
-        return None  # the pool's liveness check handles a dead connection by reconnecting
+    if context.is_pre_ping or not isinstance(context.original_exception, Exception):
+        # The pool's liveness check handles a dead connection by reconnecting; and a Ctrl-C (or another
+        # exit) while a statement waits drops the connection but must stay what it is, not "unreachable".
+        return None
     orig = context.original_exception
     sqlstate = getattr(orig, "sqlstate", None) or ""
     if sqlstate in _PG_BUSY:

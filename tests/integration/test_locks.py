@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from aktivitetsplikt.engine import Engine, FixedClock, bootstrap, load_settings
 from aktivitetsplikt.engine.errors import ConcurrencyConflict, DatabaseBusy, DatabaseUnavailable
-from aktivitetsplikt.storage.database import IMMEDIATE, create_db_engine
+from aktivitetsplikt.storage.database import IMMEDIATE, create_db_engine, typed_error
 from tests.conftest import ADMIN, TEACHER, report_doc
 from tests.e2e.daemon_support import wait_until
 from tests.integration.conftest import sql_engine
@@ -222,3 +222,21 @@ def test_sqlite_busy_is_a_retryable_database_busy(engine: Engine) -> None:
         with pytest.raises(DatabaseBusy) as raised, second.begin():
             pass
     assert ("locked", True) == (raised.value.reason, raised.value.retryable)
+
+
+class _Context:
+    """The parts of SQLAlchemy's ExceptionContext that ``typed_error`` reads."""
+
+    def __init__(self, error: BaseException, *, disconnect: bool = False, dialect: str = "postgresql") -> None:
+        self.original_exception = error
+        self.is_disconnect = disconnect
+        self.is_pre_ping = False
+        self.connection = object()
+        self.dialect = type("Dialect", (), {"name": dialect})()
+
+
+def test_an_interrupt_during_a_statement_stays_an_interrupt() -> None:
+    """SQLAlchemy reports a Ctrl-C during a statement as a disconnect; it must not become 'unreachable'."""
+    assert typed_error(_Context(KeyboardInterrupt(), disconnect=True), "h:5432/db") is None  # type: ignore[arg-type]
+    gone = typed_error(_Context(OSError("closed"), disconnect=True), "h:5432/db")  # type: ignore[arg-type]
+    assert isinstance(gone, DatabaseUnavailable)
