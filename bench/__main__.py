@@ -124,6 +124,29 @@ def _http_figures(folder: Path, quick: bool) -> list[Figure]:
     return results
 
 
+def run_scale(quick: bool, sizes: list[str]) -> list[tuple[str, list[Figure]]]:
+    """The scale tables (issue 15): each size on SQLite, and 1M on PostgreSQL when a server is named."""
+    from bench import scale
+
+    data.quiet()
+    folder = figures.scratch()
+    tables: list[tuple[str, list[Figure]]] = []
+    for size in sizes:
+        db = scale.sqlite_db(size, folder)
+        try:
+            tables.append((f"{size} cases, SQLite file (WAL)", scale.run(db, quick)))
+        finally:
+            scale.remove(db)
+    pg = scale.pg_url()
+    if pg is not None and "1M" in sizes:
+        db = scale.pg_db(pg, folder)
+        try:
+            tables.append(("1M cases, PostgreSQL", scale.run(db, quick)))
+        finally:
+            scale.remove(db)
+    return tables
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and transitions (a smoke run)")
@@ -133,10 +156,28 @@ def main() -> None:
         choices=["transition", "read", "sweep", "audit", "cli", "memory", "http", "load"],
         help="measure only these figures (repeatable)",
     )
+    parser.add_argument(
+        "--scale",
+        action="append",
+        choices=["100k", "1M", "all"],
+        nargs="?",
+        const="all",
+        help="the scale tables instead (issue 15): the sweeps, lists, case show, logged read, step, HTTP "
+        "step and audit on a cached database of 100k and of 1M cases (built once, minutes for 1M, in "
+        "~/.cache/aktivitetsplikt-bench); give a size to measure only that one",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"), help="where to write JSON")
     args = parser.parse_args()
-    results = run(args.quick, set(args.only) if args.only else None)
-    print(table(results))
+    if args.scale:
+        sizes = ["100k", "1M"] if "all" in args.scale else [s for s in ("100k", "1M") if s in args.scale]
+        tables = run_scale(args.quick, sizes)
+        for title, found in tables:
+            print(f"\n## {title}\n")
+            print(table(found))
+        results = [f for _title, found in tables for f in found]
+    else:
+        results = run(args.quick, set(args.only) if args.only else None)
+        print(table(results))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

@@ -8,26 +8,32 @@ the temp folder, keyed by the schema revision, and copied before a figure that c
 from __future__ import annotations
 
 import getpass
+import hashlib
 import logging
+import os
 import shutil
-import tempfile
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, bootstrap, load_settings
 from aktivitetsplikt.engine.cli.logs import configure_logging
-from aktivitetsplikt.engine.core.chain import GENESIS, event_hash
-from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation
+from aktivitetsplikt.engine.core.chain import GENESIS, canonical_json
+from aktivitetsplikt.engine.core.model import Case, Decision, Event
 from aktivitetsplikt.storage.repository import _case_values, _event_values, _obligation_values
 from aktivitetsplikt.storage.schema import HEAD_REVISION
-from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow
+from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, PartyRow
 
-CACHE = Path(tempfile.gettempdir()) / f"aktivitetsplikt-bench-{HEAD_REVISION}-v1"
+DATA_VERSION = "v2"
+"""Bumped whenever populate() builds different rows; with the schema revision it names the cache."""
+CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "aktivitetsplikt-bench"
+    / f"{HEAD_REVISION}-{DATA_VERSION}"
+)
 T0 = datetime(2026, 9, 2, 8, 0, tzinfo=UTC)  # Wednesday 10:00 Oslo
 FAR = datetime(2099, 1, 1, tzinfo=UTC)
 
@@ -117,81 +123,195 @@ def template_decisions(engine: Engine, steps: int) -> list[Decision]:
     return decisions
 
 
-def _clone_events(decisions: list[Decision], case_id: str) -> list[Event]:
-    prev = GENESIS
-    events: list[Event] = []
-    for d in decisions:
-        e = d.event
-        digest = event_hash(
-            prev,
-            case_id=case_id,
-            seq=e.seq,
-            at=e.at,
-            occurred_at=e.occurred_at,
-            actor_id=e.actor_id,
-            actor_role=e.actor_role,
-            trigger=e.trigger,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            document=e.document,
+SHAPES: dict[str, dict[str, Any]] = {
+    # The 100k table: one school year of open cases, just reported (design.md section 7).
+    "open-100k": {"count": 100_000, "steps": 0, "stuck": 50, "overdue": 50},
+    "audit-10k": {"count": 10_000, "steps": 4},
+    # The 1M table (issue 15): ten school years of 100,000 cases each, every case through plan adoption,
+    # so a year's audit reads 100k whole logs among a million; 50 stuck and 50 overdue spread through it.
+    "scale-1m": {"count": 1_000_000, "steps": 4, "stuck": 50, "overdue": 50, "years": 10},
+}
+
+
+class _Template:
+    """The template case's rows as the driver takes them (bind processors applied once); a clone only
+    swaps ids, number, pupil, year and the hash chain, so a million cases cost little Python each."""
+
+    def __init__(self, decisions: list[Decision], dialect: Any) -> None:
+        self.dialect = dialect
+        last: Case = decisions[-1].case
+        self.case = self._row(CaseRow, _case_values(last) | self._case_identity(last))
+        self.events = [self._row(EventRow, _event_values(d.event)) for d in decisions]
+        # Each event's canonical body with a marker where the case id goes: the hash of a clone's event
+        # is then one sha256 of the template body with the id swapped in (the same as event_hash).
+        self.bodies = [self._body(d.event) for d in decisions]
+        self.duties = [self._row(ObligationRow, _obligation_values(o)) for o in last.obligations]
+        self.open = [o.satisfied_at is None for o in last.obligations]
+        self.parties = sorted({(p.relation, p.person) for d in decisions for p in d.parties})
+        self.far = self._stored(ObligationRow, "next_escalation_at", FAR)
+        self.past = self._stored(ObligationRow, "due_at", T0 - timedelta(days=1))
+        self.number_prefix = last.number.rsplit("-", 2)[0]
+
+    @staticmethod
+    def _case_identity(case: Case) -> dict[str, Any]:
+        return {
+            "id": case.id,
+            "number": case.number,
+            "workflow": case.workflow,
+            "workflow_version": case.workflow_version,
+            "school": case.school,
+            "school_year": case.school_year,
+            "sequence": 1,
+            "pupil": case.pupil,
+            "opened_at": case.opened_at,
+        }
+
+    def _stored(self, model: Any, column: str, value: Any) -> Any:
+        process = model.__table__.c[column].type.dialect_impl(self.dialect).bind_processor(self.dialect)
+        return value if process is None or value is None else process(value)
+
+    def _row(self, model: Any, values: dict[str, Any]) -> dict[str, Any]:
+        return {k: self._stored(model, k, v) for k, v in values.items()}
+
+    @staticmethod
+    def _body(e: Event) -> tuple[str, str]:
+        marker = "\x00case\x00"
+        body = canonical_json(
+            {
+                "case_id": marker,
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "occurred_at": e.occurred_at.isoformat(),
+                "actor_id": e.actor_id,
+                "actor_role": e.actor_role,
+                "trigger": e.trigger,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "document": e.document,
+            }
         )
-        events.append(replace(e, case_id=case_id, prev_hash=prev, hash=digest))
-        prev = digest
-    return events
+        head, tail = body.split(canonical_json(marker))
+        return head, tail
 
 
-def clone_rows(decisions: list[Decision], index: int) -> tuple[dict[str, Any], list[Event], list[Obligation]]:
-    case_id = str(uuid.UUID(int=index + 1))
-    last: Case = decisions[-1].case
-    events = _clone_events(decisions, case_id)
-    case = replace(
-        last, id=case_id, number=f"HEL-2026-{index + 1:06d}", head_hash=events[-1].hash, pupil=f"elev-{index + 1}"
-    )
-    row = _case_values(case) | {
-        "id": case.id,
-        "number": case.number,
-        "workflow": case.workflow,
-        "workflow_version": case.workflow_version,
-        "school": case.school,
-        "school_year": case.school_year,
-        "sequence": index + 1,
-        "pupil": case.pupil,
-        "opened_at": case.opened_at,
-    }
-    duties = [replace(o, id=str(uuid.uuid4()), case_id=case_id) for o in last.obligations]
-    return row, events, duties
+def _case_id(index: int) -> str:
+    return str(uuid.UUID(int=index + 1))
 
 
-def populate(engine: Engine, count: int, steps: int, *, stuck: int = 0) -> None:
-    """``count`` cases that took the report and ``steps`` further steps; open duties are not due before
-    2099; ``stuck`` of them have a duty escalated to level 2."""
+def _duty_id(index: int, n: int) -> str:
+    # Sequential, so a million duties go into the primary key's b-tree in order (fast), unlike uuid4.
+    return str(uuid.UUID(int=(1 << 64) + index * 16 + n))
+
+
+def school_years(years: int, last: int = 2026) -> list[str]:
+    return [f"{y}-{y + 1}" for y in range(last - years + 1, last + 1)]
+
+
+def _every(total: int, wanted: int, offset: int = 0) -> set[int]:
+    """``wanted`` case indexes spread evenly through ``total`` (so no plan finds them by luck at the start)."""
+    if not wanted:
+        return set()
+    step = max(total // wanted, 1)
+    return {offset + i * step for i in range(wanted) if offset + i * step < total}
+
+
+class _Sink:
+    """Rows into a table the fastest way the backend has: executemany of one prepared INSERT on SQLite,
+    COPY on PostgreSQL."""
+
+    def __init__(self, conn: Any, model: Any, columns: list[str]) -> None:
+        self.columns = columns
+        self.raw = conn.connection.dbapi_connection
+        self.postgres = conn.dialect.name == "postgresql"
+        name = model.__tablename__
+        if self.postgres:
+            self.sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        cursor = self.raw.cursor()
+        if self.postgres:
+            with cursor.copy(self.sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(self.sql, rows)
+        cursor.close()
+
+
+def populate(
+    engine: Engine, count: int, steps: int, *, stuck: int = 0, overdue: int = 0, years: int = 1, chunk: int = 20_000
+) -> None:
+    """``count`` cases that took the report and ``steps`` further steps, in ``years`` school years (the
+    last is 2026-2027) of equal size. Open duties are neither due nor escalating before 2099, except:
+    ``stuck`` cases have an open duty escalated to level 2, ``overdue`` cases one past its deadline."""
     decisions = template_decisions(engine, steps)
     db = engine.uow.engine  # type: ignore[attr-defined]
-    chunk = 5_000
-    with db.begin() as conn:
-        for start in range(0, count, chunk):
-            cases, events, duties = [], [], []
+    year_names = school_years(years)
+    per_year = -(-count // years)
+    stuck_at, overdue_at = _every(count, stuck), _every(count, overdue, offset=max(count // max(overdue, 1) // 2, 1))
+    template: _Template | None = None
+    for start in range(0, count, chunk):
+        # A transaction per chunk keeps SQLite's WAL (and PostgreSQL's) small while a million go in.
+        with db.begin() as conn:
+            if template is None:
+                template = _Template(decisions, conn.dialect)
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA cache_size=-500000")
+            rows: tuple[list[tuple[Any, ...]], ...] = ([], [], [], [])
             for i in range(start, min(start + chunk, count)):
-                row, evs, dus = clone_rows(decisions, i)
-                cases.append(row)
-                events += [_event_values(e) for e in evs]
-                for o in dus:
-                    values = _obligation_values(o)
-                    if o.satisfied_at is None:
-                        level = 2 if i < stuck else None
-                        values |= {"escalation_level": level, "next_escalation_at": None if level else FAR}
-                    duties.append(values)
-            conn.execute(insert(CaseRow), cases)
-            conn.execute(insert(EventRow), events)
-            conn.execute(insert(ObligationRow), duties)
+                _clone(template, i, year_names[i // per_year], i % per_year + 1, i in stuck_at, i in overdue_at, rows)
+            columns = (
+                (CaseRow, list(template.case)),
+                (EventRow, list(template.events[0])),
+                (ObligationRow, list(template.duties[0])),
+                (PartyRow, ["case_id", "relation", "person"]),
+            )
+            for (model, names), batch in zip(columns, rows, strict=True):
+                _Sink(conn, model, names).write(batch)
 
 
-def make_due(engine: Engine, count: int, now: datetime) -> None:
-    """Let ``count`` open duties fall due an hour before ``now`` (their reminder already taken)."""
+def _clone(
+    t: _Template, i: int, year: str, sequence: int, stuck: bool, overdue: bool, out: tuple[list[tuple[Any, ...]], ...]
+) -> None:
+    case_id = _case_id(i)
+    prev = GENESIS
+    quoted = canonical_json(case_id)
+    for template, (head, tail) in zip(t.events, t.bodies, strict=True):
+        digest = hashlib.sha256((prev + head + quoted + tail).encode("utf-8")).hexdigest()
+        out[1].append(tuple((template | {"case_id": case_id, "prev_hash": prev, "hash": digest}).values()))
+        prev = digest
+    case = t.case | {
+        "id": case_id,
+        "number": f"{t.number_prefix}-{year[:4]}-{sequence:06d}",
+        "school_year": year,
+        "sequence": sequence,
+        "pupil": f"elev-{i + 1}",
+        "head_hash": prev,
+    }
+    out[0].append(tuple(case.values()))
+    first = True
+    for n, (duty, is_open) in enumerate(zip(t.duties, t.open, strict=True)):
+        row = duty | {"id": _duty_id(i, n), "case_id": case_id}
+        if is_open:
+            # Not due, not escalating before 2099; the first open duty of a stuck or overdue case is.
+            row |= {"escalation_level": None, "next_escalation_at": t.far, "due_at": t.far}
+            if first and stuck:
+                row |= {"escalation_level": 2, "next_escalation_at": None}
+            if first and overdue:
+                row["due_at"] = t.past
+            first = False
+        out[2].append(tuple(row.values()))
+    out[3].extend((case_id, relation, person) for relation, person in t.parties)
+
+
+def due_ids(engine: Engine, count: int) -> list[str]:
+    """``count`` open duties that are not due (by id, so the same ones each time)."""
     db = engine.uow.engine  # type: ignore[attr-defined]
-    due = now - timedelta(hours=1)
-    with db.begin() as conn:
-        ids = [
+    with db.connect() as conn:
+        return [
             r[0]
             for r in conn.execute(
                 ObligationRow.__table__.select()
@@ -201,6 +321,17 @@ def make_due(engine: Engine, count: int, now: datetime) -> None:
                 .limit(count)
             )
         ]
+
+
+def make_due(engine: Engine, count: int, now: datetime, ids: list[str]) -> None:
+    """Let the open duties ``ids`` (``count`` of them) fall due an hour before ``now`` (their reminder
+    already taken)."""
+    if len(ids) != count:
+        msg = f"only {len(ids)} open duties to make due, not {count}"
+        raise ValueError(msg)
+    db = engine.uow.engine  # type: ignore[attr-defined]
+    due = now - timedelta(hours=1)
+    with db.begin() as conn:
         conn.execute(
             update(ObligationRow)
             .where(ObligationRow.id == bindparam("b_id"))
@@ -222,6 +353,12 @@ def cached_sqlite(name: str, build: Any) -> Path:
         engine.uow.engine.dispose()  # type: ignore[attr-defined]
         partial.rename(path)
     return path
+
+
+def shaped_sqlite(name: str) -> Path:
+    """The cached SQLite database of shape ``name`` (SHAPES), built the first time."""
+    shape = SHAPES[name]
+    return cached_sqlite(name, lambda e: populate(e, **shape))
 
 
 def copy_db(source: Path, target: Path) -> Path:

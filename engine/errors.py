@@ -6,18 +6,54 @@ Embedders catch :class:`AktivitetspliktError`; the CLI maps each class to an exi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from aktivitetsplikt.engine.core.i18n import N_
 
 
 class AktivitetspliktError(Exception):
-    """Base class of every error the engine raises on purpose."""
+    """Base class of every error the engine raises on purpose.
+
+    ``message`` is the English sentence (logs, ``--json``, tools). An error raised with ``params`` keeps
+    its sentence as a template (``"No case has the number '%(ref)s'"``), a message id of the gettext
+    catalogs: :meth:`text` gives the sentence a person reads, in bokmål or nynorsk. An error raised with
+    a finished sentence has no translation and is shown in English.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.template = message
+        self.params = params
+        self.message = message % params if params else message
+        super().__init__(self.message)
+
+    def text(self, translate: Callable[[str], str], labelled: Mapping[str, object] | None = None) -> str:
+        """The sentence for a person, through ``translate`` (a catalog's ``gettext``); ``labelled`` replaces
+        parameters by what a person calls them (a step's label for its trigger id)."""
+        if not self.params:
+            return translate(self.message)
+        params = {**self.params, **(labelled or {})}
+        return translate(self.template) % {k: _shown(v, translate) for k, v in params.items()}
+
+
+def _shown(value: object, translate: Callable[[str], str]) -> object:
+    """A parameter as shown: a :class:`Phrase` translated, anything else as it is."""
+    return value.text(translate) if isinstance(value, Phrase) else value
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A part of an error's sentence that is itself a message id (``none``), translated with it."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        return translate(self.message)
 
 
 @dataclass(frozen=True)
@@ -38,8 +74,10 @@ class DocumentationMissing(AktivitetspliktError):
         self.trigger = trigger
         self.fields: tuple[FieldProblem, ...] = tuple(problems)
         listed = "; ".join(f"{p.field}: {p.problem}" for p in self.fields)
-        msg = f"The documentation for '{trigger}' is incomplete or invalid; fix these fields and try again: {listed}."
-        super().__init__(msg)
+        msg = N_(
+            "The documentation for '%(trigger)s' is incomplete or invalid; fix these fields and try again: %(listed)s."
+        )
+        super().__init__(msg, trigger=trigger, listed=listed)
 
 
 class TransitionNotAllowed(AktivitetspliktError):
@@ -49,15 +87,16 @@ class TransitionNotAllowed(AktivitetspliktError):
         self.trigger = trigger
         self.state = state
         self.allowed = tuple(allowed)
-        allowed_text = ", ".join(self.allowed) if self.allowed else "none"
+        self.reason = reason
+        allowed_text: object = ", ".join(self.allowed) if self.allowed else Phrase(N_("none"))
         if reason is None:
-            msg = (
-                f"'{trigger}' is not allowed while the case is in state '{state}'; "
-                f"the triggers allowed there are: {allowed_text}."
+            msg = N_(
+                "'%(trigger)s' is not allowed while the case is in state '%(state)s'; "
+                "the triggers allowed there are: %(allowed)s."
             )
+            super().__init__(msg, trigger=trigger, state=state, allowed=allowed_text)
         else:
-            msg = f"'{trigger}' is not allowed now: {reason}"
-        super().__init__(msg)
+            super().__init__(N_("'%(trigger)s' is not allowed now: %(reason)s"), trigger=trigger, reason=reason)
 
 
 class NotPermitted(AktivitetspliktError):
@@ -81,8 +120,7 @@ class CaseNotFound(AktivitetspliktError):
 
     def __init__(self, ref: str) -> None:
         self.ref = ref
-        msg = f"No case has the id or number '{ref}'; check it with 'aktivitetsplikt cases'."
-        super().__init__(msg)
+        super().__init__(N_("No case has the id or number '%(ref)s'; check it with 'aktivitetsplikt cases'."), ref=ref)
 
 
 class MessageNotFound(AktivitetspliktError):
@@ -101,11 +139,13 @@ class ConcurrencyConflict(AktivitetspliktError):
         self.expected = expected
         self.actual = actual
         if expected is not None and actual is not None:
-            detail = f" (expected version {expected}, found {actual})"
+            msg = N_(
+                "Case %(case)s was changed by someone else (expected version %(expected)s, found %(actual)s); "
+                "load it again and retry."
+            )
+            super().__init__(msg, case=case_ref, expected=expected, actual=actual)
         else:
-            detail = ""
-        msg = f"Case {case_ref} was changed by someone else{detail}; load it again and retry."
-        super().__init__(msg)
+            super().__init__(N_("Case %(case)s was changed by someone else; load it again and retry."), case=case_ref)
 
 
 class WorkflowDefinitionError(AktivitetspliktError):
@@ -177,9 +217,8 @@ class SchemaOutdated(ConfigError):
     def __init__(self, current: str | None, head: str) -> None:
         self.current = current
         self.head = head
-        at = current or "empty"
-        msg = (
-            f"The database schema is at revision {at} but this version needs {head}; "
+        msg = N_(
+            "The database schema is at revision %(current)s but this version needs %(head)s; "
             "run 'aktivitetsplikt db upgrade' first."
         )
-        super().__init__(msg)
+        super().__init__(msg, current=current or Phrase(N_("empty")), head=head)

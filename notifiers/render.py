@@ -1,10 +1,17 @@
-"""Subject and body of a message, from jinja2 templates in Norwegian bokmål (spec section 6).
+"""Subject and body of a message, from jinja2 templates in bokmål and nynorsk (spec section 6).
 
 Each kind of message (``notice``, ``reminder``, ``escalation``) has two templates: ``<kind>.subject.j2``
 (one line; whitespace is collapsed, so it cannot break a mail header) and ``<kind>.txt.j2`` (the plain-text
 body). ``_case.txt.j2`` and ``_footer.txt.j2`` are included by all three bodies. A folder named by
 ``[notifiers] templates_dir`` is searched first, so a file there replaces the built-in one of the same
 name; a relative folder counts from the config file's folder.
+
+A message is written in the language of the school (or kindergarten) it comes from (``language`` under
+``[schools.<id>]``): the bokmål templates are in ``templates/``, the nynorsk ones in ``templates/nn/``.
+For a nynorsk message ``<templates_dir>/nn/`` and the built-in ``nn/`` are searched before the bokmål
+folders. A mail is prose, so each language has whole templates rather than sentences from the gettext
+catalogs; the labels (workflow, stage, step, duties, roles) come from the workflow pack in that language,
+and the dates from :mod:`aktivitetsplikt.engine.core.texts`.
 
 The templates see only these fields, picked one by one from the message (the payload the engine writes
 is already limited to identifiers, stages and deadlines, and a field added to it later stays invisible
@@ -33,7 +40,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
-    BaseLoader,
     ChoiceLoader,
     FileSystemLoader,
     StrictUndefined,
@@ -44,6 +50,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core import texts
+from aktivitetsplikt.engine.core.i18n import DEFAULT as DEFAULT_LANGUAGE
+from aktivitetsplikt.engine.core.i18n import LANGUAGES, Language
 from aktivitetsplikt.engine.core.model import OutboxMessage
 from aktivitetsplikt.engine.core.pack import Labels
 from aktivitetsplikt.engine.core.redact import redact_url
@@ -52,8 +60,8 @@ from aktivitetsplikt.notifiers.errors import DeliveryError
 
 __all__ = ["BUILTIN_TEMPLATES", "TEMPLATE_NAMES", "Duty", "Rendered", "Renderer", "Words"]
 
-Words = Callable[[str], Labels | None]
-"""A workflow id -> its pack's labels (``WorkflowRegistry.words``)."""
+Words = Callable[[str, Language], Labels | None]
+"""A workflow id and a language -> its pack's labels (``WorkflowRegistry.words``)."""
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("notice", "reminder", "escalation")
@@ -79,33 +87,49 @@ class Renderer:
     """Renders messages; build one per process and share it between channels."""
 
     def __init__(self, settings: Settings, words: Words | None = None) -> None:
-        """``words`` gives a workflow's labels (its pack's, in bokmål): the roles and the unit as people
+        """``words`` gives a workflow's labels in a language (its pack's): the roles and the unit as people
         call them. Without it, roles are shown by their ids."""
-        self._words: Words = words or (lambda _workflow: None)
+        self._words: Words = words or (lambda _workflow, _language: None)
+        self._settings = settings
         self._zone: tzinfo = ZoneInfo(settings.calendar.timezone)
         self._case_url = _checked_case_url(settings.links.case_url)
         self._override = _override_dir(settings)
-        loaders: list[BaseLoader] = [FileSystemLoader(BUILTIN_TEMPLATES)]
+        # Load every template now, so a broken override stops the daemon at start, not at each send.
+        self._templates = {
+            (lang, name): self._load(self._environment(lang), name) for lang in LANGUAGES for name in TEMPLATE_NAMES
+        }
+
+    def _environment(self, lang: Language) -> ImmutableSandboxedEnvironment:
+        folders = [BUILTIN_TEMPLATES]
         if self._override is not None:
-            loaders.insert(0, FileSystemLoader(self._override))
+            folders.insert(0, self._override)
+        if lang != DEFAULT_LANGUAGE:
+            folders = [folder / lang for folder in folders] + folders
         # Sandboxed: a templates_dir override is configuration, not code; it may format what the message
         # carries but never reach Python objects' internals (no attribute walking to os or subprocess).
-        self._env = ImmutableSandboxedEnvironment(
-            loader=ChoiceLoader(loaders),
+        env = ImmutableSandboxedEnvironment(
+            loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
             autoescape=False,  # plain text, never HTML
             undefined=StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._env.filters.update(
-            deadline=partial(texts.deadline, zone=self._zone),
-            moment=partial(texts.moment, zone=self._zone),
-            day=_day_filter(self._zone),
-            listing=texts.listing,
+        env.filters.update(
+            deadline=partial(texts.deadline, zone=self._zone, lang=lang),
+            moment=partial(texts.moment, zone=self._zone, lang=lang),
+            day=_day_filter(self._zone, lang),
+            listing=partial(texts.listing, lang=lang),
         )
-        # Load every template now, so a broken override stops the daemon at start, not at each send.
-        self._templates = {name: self._load(name) for name in TEMPLATE_NAMES}
+        return env
+
+    def language(self, message: OutboxMessage) -> Language:
+        """The language of the school (or kindergarten) the message comes from."""
+        return (
+            self._settings.language(str(message.payload.get("school", "")))
+            if message.payload.get("school")
+            else DEFAULT_LANGUAGE
+        )
 
     def render(self, message: OutboxMessage) -> Rendered:
         """The one-line subject and the plain-text body of ``message``."""
@@ -113,36 +137,50 @@ class Renderer:
             kinds = ", ".join(KINDS)
             msg = f"Message {message.id} has the unknown kind '{message.kind}'; expected one of {kinds}."
             raise DeliveryError(msg)
-        context = self.context(message)
-        subject = " ".join(self._render(f"{message.kind}.subject.j2", context).split())
-        return Rendered(subject, self._render(f"{message.kind}.txt.j2", context))
+        lang = self.language(message)
+        context = self.context(message, lang)
+        subject = " ".join(self._render(lang, f"{message.kind}.subject.j2", context).split())
+        return Rendered(subject, self._render(lang, f"{message.kind}.txt.j2", context))
 
     def link(self, case_id: str) -> str:
         """The address of a case, from ``[links] case_url``."""
         return self._case_url.format(id=case_id)
 
-    def context(self, message: OutboxMessage) -> dict[str, Any]:
-        """What the templates may show of ``message`` (see the module docstring)."""
+    def context(self, message: OutboxMessage, lang: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """What the templates may show of ``message`` (see the module docstring), in ``lang``: the labels
+        the engine wrote into the payload are replaced by the pack's words in that language."""
         payload = message.payload
+        words = self._words(str(payload.get("workflow", "")), lang)
+        duty_words = words.duties if words is not None else {}
         duties = [
-            Duty(str(d["kind"]), str(d["label"]), texts.instant(d["due_at"]).astimezone(self._zone))
+            Duty(
+                str(d["kind"]),
+                duty_words.get(str(d["kind"]), str(d["label"])),
+                texts.instant(d["due_at"]).astimezone(self._zone),
+            )
             for d in _field(message, "duties")
         ]
         if message.kind != "notice" and not duties:
             msg = f"The {message.kind} {message.id} names no duty in its payload; it cannot be rendered."
             raise DeliveryError(msg)
         others = [r for r in dict.fromkeys(payload.get("recipients") or ()) if r != message.recipient_role]
-        words = self._words(str(payload.get("workflow", "")))
         roles = _RoleWords(words.roles if words is not None else {})
+        trigger_label = payload.get("trigger_label") if message.kind == "notice" else None
+        workflow_label, state_label = str(_field(message, "workflow_label")), str(_field(message, "state_label"))
+        if words is not None:
+            workflow_label = words.workflow
+            state_label = words.states.get(str(payload.get("state", "")), state_label)
+            if trigger_label is not None:
+                trigger_label = words.steps.get(str(payload.get("trigger", "")), trigger_label)
         return {
             "kind": message.kind,
             "level": message.level if message.level is not None else payload.get("level"),
             "overdue": bool(payload.get("overdue", False)),
             "case_number": str(_field(message, "case_number")),
             "school_name": str(_field(message, "school_name")),
-            "workflow_label": str(_field(message, "workflow_label")),
-            "state_label": str(_field(message, "state_label")),
-            "trigger_label": payload.get("trigger_label") if message.kind == "notice" else None,
+            "workflow_label": workflow_label,
+            "state_label": state_label,
+            "trigger_label": trigger_label,
             "duties": duties,
             "duty": duties[0] if duties else None,
             "recipient": roles[message.recipient_role],
@@ -153,16 +191,16 @@ class Renderer:
             "link": self.link(str(_field(message, "case_id"))),
         }
 
-    def _load(self, name: str) -> Template:
+    def _load(self, env: ImmutableSandboxedEnvironment, name: str) -> Template:
         try:
-            return self._env.get_template(name)
+            return env.get_template(name)
         except TemplateError as exc:
             msg = f"The notification template {name} cannot be loaded ({exc}); {self._where(name)}."
             raise ConfigError(msg) from exc
 
-    def _render(self, name: str, context: dict[str, Any]) -> str:
+    def _render(self, lang: Language, name: str, context: dict[str, Any]) -> str:
         try:
-            return self._templates[name].render(context)
+            return self._templates[lang, name].render(context)
         except TemplateError as exc:
             msg = f"The notification template {name} cannot be rendered ({exc}); {self._where(name)}."
             raise ConfigError(msg) from exc
@@ -190,9 +228,9 @@ def _field(message: OutboxMessage, key: str) -> Any:
         raise DeliveryError(msg) from None
 
 
-def _day_filter(zone: tzinfo) -> Any:
+def _day_filter(zone: tzinfo, lang: Language) -> Any:
     def day(value: datetime | str) -> str:
-        return texts.day(texts.instant(value).astimezone(zone).date())
+        return texts.day(texts.instant(value).astimezone(zone).date(), lang)
 
     return day
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, Select, and_, exists, func, insert, select, text, update
+from sqlalchemy import ColumnElement, Engine, Select, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,8 +26,12 @@ from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from aktivitetsplikt.storage.access import SqlAlchemyAccessLog, add_parties, visible
 from aktivitetsplikt.storage.database import IMMEDIATE
-from aktivitetsplikt.storage.reports import SqlAlchemyReportRepository
+from aktivitetsplikt.storage.reports import CASE_COLUMNS, CASES, DUTIES, DUTY_COLUMNS, SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
+
+_SEEN = len(CASE_COLUMNS)
+"""Where, in a row of :meth:`SqlAlchemyCaseRepository.get`, the scope's verdict sits: after the case's
+columns, before the duty's."""
 
 
 class NumberTaken(Exception):
@@ -42,14 +46,13 @@ def _is_uuid(ref: str) -> bool:
     return True
 
 
-def _ref_column(ref: str) -> Any:
-    """The column a case ref names (id or number); InvalidInput for a ref no case can have (NUL, a lone
-    surrogate, control characters, too long), which a driver would refuse with its own text, or store."""
+def _check_ref(ref: str) -> None:
+    """InvalidInput for a case ref no case can have (NUL, a lone surrogate, control characters, too long),
+    which a driver would refuse with its own text (quoting it), or store."""
     problem = ref_problem(ref)
     if problem is not None and problem != EMPTY:
         msg = f"The case reference {problem}; give the case's id or number."
         raise InvalidInput(msg)
-    return CaseRow.id if _is_uuid(ref) else CaseRow.number
 
 
 def obligation_from_row(row: Any) -> Obligation:
@@ -179,35 +182,40 @@ class SqlAlchemyCaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _row(self, ref: str, scope: ReadScope | None) -> CaseRow:
-        column = _ref_column(ref)
-        found = self.session.execute(select(CaseRow, visible(scope).label("seen")).where(column == ref)).one_or_none()
-        if found is None:
-            raise CaseNotFound(ref)
-        row: CaseRow = found[0]
-        if scope is not None and not found[1]:
-            raise scope.refused(ref)
-        return row
-
     def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
-        return self._with_duties(self._row(ref, scope), with_events=with_events)
+        case = self._read(ref, scope, lock=False)
+        if with_events:
+            case.events = self.events(case.id)
+        return case
 
     def get_for_update(self, ref: str) -> Case:
-        column = _ref_column(ref)
-        # FOR NO KEY UPDATE: the lock an UPDATE of the row takes anyway, so inserts that reference the case
-        # (events, the access log) do not queue behind it as they would behind FOR UPDATE.
-        stmt = select(CaseRow).where(column == ref).with_for_update(key_share=True)
-        row = self.session.scalars(stmt).one_or_none()
-        if row is None:
-            raise CaseNotFound(ref)
-        return self._with_duties(row, with_events=False)
+        return self._read(ref, None, lock=True)
 
-    def _with_duties(self, row: CaseRow, *, with_events: bool) -> Case:
-        rows = self.session.execute(select(ObligationRow).where(ObligationRow.case_id == row.id)).scalars()
-        obligations = sorted((obligation_from_row(o) for o in rows), key=lambda o: (o.created_seq, o.due_at))
-        case = case_from_row(row, obligations)
-        if with_events:
-            case.events = self.events(row.id)
+    def _read(self, ref: str, scope: ReadScope | None, *, lock: bool) -> Case:
+        # One query for the case, whether the reader may see it, and its duties (a step's whole read):
+        # the case by its primary key or number, its duties through ix_obligations_case.
+        _check_ref(ref)
+        column = CASES.c.id if _is_uuid(ref) else CASES.c.number
+        stmt = (
+            select(*CASE_COLUMNS, visible(scope).label("seen"), *DUTY_COLUMNS)
+            .select_from(CASES.outerjoin(DUTIES, DUTIES.c.case_id == CASES.c.id))
+            .where(column == ref)
+        )
+        if lock:
+            # The case's row only (FOR NO KEY UPDATE OF cases): a step's first lock, before its duties. It is
+            # the lock an UPDATE of the row takes anyway, so inserts that reference the case (events, the
+            # access log) do not queue behind it as they would behind FOR UPDATE.
+            stmt = stmt.with_for_update(key_share=True, of=CASES)
+        rows = self.session.execute(stmt).all()
+        if not rows:
+            raise CaseNotFound(ref)
+        first = rows[0]
+        if scope is not None and not first[_SEEN]:
+            raise scope.refused(ref)
+        duties = [Obligation(*r[_SEEN + 1 :]) for r in rows if r[_SEEN + 1] is not None]
+        case = Case(*first[:_SEEN])
+        case.attributes = dict(case.attributes or {})
+        case.obligations = sorted(duties, key=lambda o: (o.created_seq, o.due_at))
         return case
 
     def events(self, case_id: str) -> list[Event]:
@@ -317,19 +325,22 @@ class SqlAlchemyCaseRepository:
 
     def _query(self, query: CaseQuery) -> Select[tuple[CaseRow]]:
         stmt = select(CaseRow)
+        led = query.overdue_at is not None or query.stuck  # by the duties: nothing on cases may lead
         if query.scope is not None:
-            stmt = stmt.where(visible(query.scope))
+            stmt = stmt.where(visible(query.scope, lead=not led))
         if query.school is not None:
             stmt = stmt.where(CaseRow.school == query.school)
         if query.state is not None:
             stmt = stmt.where(CaseRow.state == query.state)
         if query.school_year is not None:
             stmt = stmt.where(CaseRow.school_year == query.school_year)
-        open_duty = and_(ObligationRow.case_id == CaseRow.id, ObligationRow.satisfied_at.is_(None))
+        # The stuck and overdue lists start from the few duties in the open duties' partial indexes
+        # (ix_obligations_open_level, ix_obligations_open_due) and look their cases up by primary key,
+        # so they cost what they return, not what the database holds (tests/integration/test_query_plans.py).
         if query.overdue_at is not None:
-            stmt = stmt.where(exists().where(open_duty, ObligationRow.due_at <= query.overdue_at))
+            stmt = stmt.where(CaseRow.id.in_(_open_duties(ObligationRow.due_at <= query.overdue_at)))
         if query.stuck:
-            stmt = stmt.where(exists().where(open_duty, ObligationRow.escalation_level >= LAST_LEVEL))
+            stmt = stmt.where(CaseRow.id.in_(_open_duties(ObligationRow.escalation_level >= LAST_LEVEL)))
         if query.open_only:
             stmt = stmt.where(CaseRow.closed_at.is_(None))
         if query.by_urgency:
@@ -358,6 +369,11 @@ class SqlAlchemyCaseRepository:
             for o in self.session.scalars(select(ObligationRow).where(ObligationRow.case_id.in_(chunk))):
                 by_case[o.case_id].append(obligation_from_row(o))
         return [case_from_row(r, sorted(by_case[r.id], key=lambda o: (o.created_seq, o.due_at))) for r in rows]
+
+
+def _open_duties(condition: ColumnElement[bool]) -> Select[tuple[str]]:
+    """The cases with an open duty that meets ``condition`` (a column of one open-duty partial index)."""
+    return select(ObligationRow.case_id).where(ObligationRow.satisfied_at.is_(None), condition)
 
 
 def _message_from_row(row: OutboxRow) -> OutboxMessage:

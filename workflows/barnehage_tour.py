@@ -73,14 +73,22 @@ def _notice(at: str, channel: str, summary: str) -> dict[str, Any]:
 KINDERGARTEN_TOUR = DemoTour(
     name="barnehage",
     title="aktivitetsplikt i barnehagen: en omvisning",
+    title_nn="aktivitetsplikt i barnehagen: ei omvising",
     config=KINDERGARTEN_CONFIG,
     start="2026-09-23T08:00",
     steps=(
-        At("2026-09-23T10:00", "onsdag: tre bekymringer i Solsikken barnehage"),
+        At(
+            "2026-09-23T10:00",
+            "onsdag: tre bekymringer i Solsikken barnehage",
+            "onsdag: tre uroar i Solsikken barnehage",
+        ),
         _report("well", "barnehage_aktivitetsplikt", "barn-A", "2026-09-23T09:40", ["exclusion"]),
         Fire("well", "notify_director", _notice("2026-09-23T09:55", "muntlig", "Varslet styrer i garderoben."), STAFF),
         _report("unreported", "barnehage_aktivitetsplikt", "barn-B", "2026-09-23T08:15", ["offensive_words"]),
-        Say("  (ingen varsler styreren om saken til barn-B)"),
+        Say(
+            "  (ingen varsler styreren om saken til barn-B)",
+            "  (ingen varslar styraren om saka til barn-B)",
+        ),
         _report(
             "leadership",
             "skjerpa_barnehage_aktivitetsplikt",
@@ -90,9 +98,12 @@ KINDERGARTEN_TOUR = DemoTour(
             accused_staff="styrer",
             accused_is_leadership=True,
         ),
-        Say("  § 43-saken gjelder barnehagens ledelse: styreren holdes utenfor, barnehageeieren overtar."),
+        Say(
+            "  § 43-saken gjelder barnehagens ledelse: styreren holdes utenfor, barnehageeieren overtar.",
+            "  § 43-saka gjeld leiinga i barnehagen: styraren blir halden utanfor, barnehageeigaren tek over.",
+        ),
         Sweep(),
-        At("2026-09-23T14:00", "ettermiddag"),
+        At("2026-09-23T14:00", "ettermiddag", "ettermiddag"),
         Fire("well", "start_investigation", {"responsible": "b-11", "plan": "Observasjon i leken."}, DIRECTOR),
         Fire(
             "leadership",
@@ -101,9 +112,17 @@ KINDERGARTEN_TOUR = DemoTour(
             STAFF,
         ),
         Sweep(),
-        At("2026-09-25T09:00", "fredag er planleggingsdag: barnehagen er stengt, og dagen teller ikke"),
+        At(
+            "2026-09-25T09:00",
+            "fredag er planleggingsdag: barnehagen er stengt, og dagen teller ikke",
+            "fredag er planleggingsdag: barnehagen er stengd, og dagen tel ikkje",
+        ),
         Sweep(),
-        At("2026-09-29T09:00", "tirsdag: høstferie i skolen, men barnehagen er åpen, og dagene teller"),
+        At(
+            "2026-09-29T09:00",
+            "tirsdag: høstferie i skolen, men barnehagen er åpen, og dagene teller",
+            "tysdag: haustferie i skulen, men barnehagen er open, og dagane tel",
+        ),
         Sweep(),
         Fire(
             "well",
@@ -132,7 +151,11 @@ KINDERGARTEN_TOUR = DemoTour(
             },
             HANDLER,
         ),
-        At("2026-10-14T09:00", "evalueringen av planen til barn-A skulle vært holdt i går"),
+        At(
+            "2026-10-14T09:00",
+            "evalueringen av planen til barn-A skulle vært holdt i går",
+            "evalueringa av planen til barn-A skulle vore halden i går",
+        ),
         Sweep(),
         Fire(
             "well",
@@ -146,7 +169,7 @@ KINDERGARTEN_TOUR = DemoTour(
             },
             HANDLER,
         ),
-        At("2026-10-28T13:00", "ny evaluering: barnet er trygt"),
+        At("2026-10-28T13:00", "ny evaluering: barnet er trygt", "ny evaluering: barnet er trygt"),
         Fire(
             "well",
             "close",

@@ -75,10 +75,11 @@ def _heard(at: str, safe: bool, views: str) -> dict[str, Any]:
 SCHOOL_TOUR = DemoTour(
     name="skole",
     title="aktivitetsplikt: en omvisning",
+    title_nn="aktivitetsplikt: ei omvising",
     config=SCHOOL_CONFIG,
     start="2026-09-23T08:00",
     steps=(
-        At("2026-09-23T10:00", "onsdag: tre bekymringer"),
+        At("2026-09-23T10:00", "onsdag: tre bekymringer", "onsdag: tre uroar"),
         _report("well", "aktivitetsplikt", "elev-A", "2026-09-23T09:40", ["bullying", "offensive_words"]),
         Fire(
             "well",
@@ -91,7 +92,7 @@ SCHOOL_TOUR = DemoTour(
             TEACHER,
         ),
         _report("unreported", "aktivitetsplikt", "elev-B", "2026-09-23T08:15", ["exclusion"]),
-        Say("  (ingen varsler rektor om saken til elev-B)"),
+        Say("  (ingen varsler rektor om saken til elev-B)", "  (ingen varslar rektor om saka til elev-B)"),
         _report(
             "leadership",
             "skjerpa_aktivitetsplikt",
@@ -101,9 +102,12 @@ SCHOOL_TOUR = DemoTour(
             accused_staff="rektor",
             accused_is_leadership=True,
         ),
-        Say("  § 12-5-saken gjelder skolens ledelse: rektor holdes utenfor, skoleeier overtar."),
+        Say(
+            "  § 12-5-saken gjelder skolens ledelse: rektor holdes utenfor, skoleeier overtar.",
+            "  § 12-5-saka gjeld leiinga på skulen: rektor blir halden utanfor, skuleeigaren tek over.",
+        ),
         Sweep(),
-        At("2026-09-23T14:00", "etter skoletid"),
+        At("2026-09-23T14:00", "etter skoletid", "etter skuletid"),
         Fire(
             "well", "start_investigation", {"responsible": "t-18", "plan": "Samtaler med eleven og klassen."}, PRINCIPAL
         ),
@@ -120,9 +124,17 @@ SCHOOL_TOUR = DemoTour(
             TEACHER,
         ),
         Sweep(),
-        At("2026-09-25T09:00", "fredag: fristen for å varsle rektor om elev-B har gått ut"),
+        At(
+            "2026-09-25T09:00",
+            "fredag: fristen for å varsle rektor om elev-B har gått ut",
+            "fredag: fristen for å varsle rektor om elev-B har gått ut",
+        ),
         Sweep(),
-        At("2026-10-05T08:00", "mandag etter høstferien (28.9.-2.10. teller ikke som skoledager)"),
+        At(
+            "2026-10-05T08:00",
+            "mandag etter høstferien (28.9.-2.10. teller ikke som skoledager)",
+            "måndag etter haustferien (28.9.-2.10. tel ikkje som skuledagar)",
+        ),
         Fire(
             "well",
             "conclude_investigation",
@@ -161,9 +173,17 @@ SCHOOL_TOUR = DemoTour(
             HANDLER,
         ),
         Sweep(),
-        At("2026-10-06T09:00", "tirsdag: elev-B-saken har stått i en skoledag etter fristen"),
+        At(
+            "2026-10-06T09:00",
+            "tirsdag: elev-B-saken har stått i en skoledag etter fristen",
+            "tysdag: elev-B-saka har stått i ein skuledag etter fristen",
+        ),
         Sweep(),
-        At("2026-10-20T09:00", "evalueringen av elev-A sin plan skulle vært holdt i går"),
+        At(
+            "2026-10-20T09:00",
+            "evalueringen av elev-A sin plan skulle vært holdt i går",
+            "evalueringa av planen til elev-A skulle vore halden i går",
+        ),
         Sweep(),
         Fire(
             "well",
@@ -181,7 +201,7 @@ SCHOOL_TOUR = DemoTour(
             },
             HANDLER,
         ),
-        At("2026-11-03T13:00", "ny evaluering: eleven er trygg"),
+        At("2026-11-03T13:00", "ny evaluering: eleven er trygg", "ny evaluering: eleven er trygg"),
         Fire(
             "well",
             "close",

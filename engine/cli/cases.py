@@ -25,7 +25,10 @@ from aktivitetsplikt.engine.cli._app import (
     app,
     case_app,
     db_app,
+    scope_language,
+    use_words,
 )
+from aktivitetsplikt.engine.core.i18n import _
 
 if TYPE_CHECKING:
     from aktivitetsplikt.engine.app.service import Engine
@@ -49,9 +52,11 @@ def db_upgrade(as_json: JsonOption = False) -> None:
         if as_json:
             _print_json({"database": database, "before": before, "after": after})
         elif before == after:
-            typer.echo(f"Databasen {database} er allerede oppdatert (revisjon {after}).")
+            current = {"database": database, "after": after}
+            typer.echo(_("The database %(database)s is already up to date (revision %(after)s).") % current)
         else:
-            typer.echo(f"Databasen {database} er oppdatert fra {before or 'tom'} til revisjon {after}.")
+            moved = {"database": database, "before": before or _("empty"), "after": after}
+            typer.echo(_("The database %(database)s was upgraded from %(before)s to revision %(after)s.") % moved)
 
     _run(as_json, work)
 
@@ -77,6 +82,7 @@ def cases(
     """List the cases the reader may see, the most urgent first: overdue deadlines at the top."""
     engine = _engine(as_json)
     reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
+    scope_language(engine, school or actor_school)
 
     def work() -> None:
         found = engine.list_cases(
@@ -112,7 +118,7 @@ def case_report(
     workflow: Annotated[
         str, typer.Option("--workflow", help="The workflow id; 'aktivitetsplikt workflow list' shows them.")
     ],
-    school: Annotated[str, typer.Option("--school", help="The school id from [schools.*] in the config.")],
+    school: Annotated[str, typer.Option("--school", help="The school id from \\[schools.*] in the config.")],
     pupil: Annotated[str, typer.Option("--pupil", help="The pupil's reference in your system (never a name).")],
     doc: DocOption,
     actor_id: ActorId,
@@ -123,10 +129,14 @@ def case_report(
     engine = _engine(as_json)
     document = _read_doc(doc, as_json)
     actor = _actor(actor_id, actor_role, school, as_json)
+    scope_language(engine, school)
 
     def work() -> None:
+        if workflow in {spec.id for spec in engine.workflows()}:
+            use_words(engine, workflow)
         case = engine.report(workflow=workflow, school=school, pupil=pupil, document=document, actor=actor)
-        _show_written(engine, case, actor, f"Sak {case.number} er opprettet.", as_json)
+        header = _("Case %(number)s has been opened.") % {"number": case.number}
+        _show_written(engine, case, actor, header, as_json)
 
     _run(as_json, work)
 
@@ -154,12 +164,24 @@ def case_fire(
     document = _read_doc(doc, as_json)
 
     def work() -> None:
-        school = actor_school or (None if actor_role == "school_owner" else engine.school_of(case_ref))
+        unit, workflow = _unit_and_workflow(engine, case_ref)
+        scope_language(engine, unit)
+        words = use_words(engine, workflow)
+        school = actor_school or (None if actor_role == "school_owner" else unit)
         actor = _actor(actor_id, actor_role, school, as_json)
         case = engine.fire(case_ref, trigger, document, actor, expected_version=expected_version)
-        _show_written(engine, case, actor, f"{trigger} er dokumentert i sak {case.number}.", as_json)
+        done = {"step": words.steps.get(trigger, trigger), "number": case.number}
+        _show_written(engine, case, actor, _("%(step)s is documented in case %(number)s.") % done, as_json)
 
     _run(as_json, work)
+
+
+def _unit_and_workflow(engine: Engine, case_ref: str) -> tuple[str, str]:
+    """The unit and the workflow of a case, and nothing else of it (not a read of its content, like
+    ``Engine.school_of``): which language to speak and which words name its steps."""
+    with engine.uow() as uow:
+        case = uow.cases.get(case_ref)
+        return case.school, case.workflow
 
 
 def _show_written(engine: Engine, written: Case, actor: Actor, header: str, as_json: bool) -> None:
@@ -200,6 +222,7 @@ def case_show(
         if as_json:
             _print_json(engine.case_json(case))
         else:
+            scope_language(engine, case.school)
             from aktivitetsplikt.engine.cli import views
 
             views.print_case(engine, case)
@@ -224,9 +247,12 @@ def case_verify(
         if as_json:
             _print_json(verdict.to_json())
         elif verdict.intact:
-            typer.echo(f"Kjeden er intakt: {verdict.events} hendelser er som de ble registrert.")
+            typer.echo(
+                _("The chain is intact: %(events)s events are as they were recorded.") % {"events": verdict.events}
+            )
         else:
-            typer.echo(f"Kjeden er brutt ved hendelse {verdict.broken_at}: {verdict.problem}.", err=True)
+            broken = {"seq": verdict.broken_at, "problem": verdict.problem}
+            typer.echo(_("The chain is broken at event %(seq)s: %(problem)s.") % broken, err=True)
         if not verdict.intact:
             raise typer.Exit(1)
 

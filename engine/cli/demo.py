@@ -11,6 +11,8 @@ to render).
 
 from __future__ import annotations
 
+import shlex
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,20 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from aktivitetsplikt.engine.app.clock import FixedClock
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.bootstrap import bootstrap, builtin_tours
+from aktivitetsplikt.engine.cli import views
 from aktivitetsplikt.engine.config.settings import load_settings
+from aktivitetsplikt.engine.core import i18n, texts
 from aktivitetsplikt.engine.core.documents import OSLO
-from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
+from aktivitetsplikt.engine.core.i18n import _
 from aktivitetsplikt.engine.core.model import Actor
 from aktivitetsplikt.engine.core.tour import At, DemoTour, Fire, Report, Say, ShowStuck, Sweep, TourActor
 from aktivitetsplikt.engine.errors import ConfigError
-
-LEVELS = {0: "påminnelse før fristen", 1: "fristen har gått ut"}
-"""What the levels below the last mean; the last names the owner in the case's own words."""
 
 
 def oslo(text: str) -> datetime:
@@ -60,10 +62,10 @@ class Tour:
     def play(self) -> None:
         for step in self.tour.steps:
             match step:
-                case At(when, headline):
-                    self.at(when, headline)
-                case Say(text):
-                    self.console.print(text)
+                case At(when, headline, nn):
+                    self.at(when, nn if nn and i18n.current() == "nn" else headline)
+                case Say(text, nn):
+                    self.console.print(nn if nn and i18n.current() == "nn" else text)
                 case Report():
                     self.report(step)
                 case Fire(key, trigger, document, actor):
@@ -75,16 +77,16 @@ class Tour:
 
     def at(self, when: str, headline: str) -> None:
         self.clock.set(oslo(when))
-        local = self.clock.now().astimezone(self.engine.decider.calendar.tz)
-        self.console.rule(f"[bold]{local.strftime('%d.%m.%Y kl. %H:%M')}[/]  {headline}", align="left")
+        local = texts.moment(self.clock.now(), self.engine.decider.calendar.tz)
+        self.console.rule(f"[bold]{local}[/]  {headline}", align="left")
 
     def sweep(self) -> None:
         steps = self.engine.sweep()
         if not steps:
-            self.console.print("  Sveip: ingen frister å varsle om nå.")
+            self.console.print("  " + _("Deadline check: no deadlines to give notice of now."))
             return
-        table = Table(title="Sveip: varsler lagt i kø", title_justify="left")
-        for column in ("Sak", "Plikt", "Nivå", "Til", "Emne"):
+        table = Table(title=_("Deadline check: notices queued"), title_justify="left")
+        for column in (_("Case"), _("Duty"), _("Level"), _("To"), _("Subject")):
             table.add_column(column)
         messages = [m for m in self.engine.outbox(actor=self.reader, status="pending") if m.level is not None]
         for step in steps:
@@ -97,12 +99,11 @@ class Tour:
             ]
             subject = self.render(matching[0]).subject if matching else ""
             case = self.engine.get(step.case_id, actor=self.reader, events=False)
-            words = self.engine.registry.pack(case.workflow).label("nb")
-            levels = LEVELS | {LAST_LEVEL: f"meldt til {words.roles['school_owner']}"}
+            words = views.words_of(self.engine, case.workflow)
             table.add_row(
                 step.case_number,
                 words.duties.get(step.obligation, step.obligation),
-                f"{step.level} ({levels[step.level]})",
+                views.level_text(step.level, words),
                 ", ".join(words.roles.get(r, r) for r in step.recipients),
                 subject,
             )
@@ -115,21 +116,22 @@ class Tour:
             workflow=step.workflow, school=step.school, pupil=step.pupil, actor=actor, document=step.document
         )
         self.cases[step.key] = case.id
-        label = self.engine.registry.spec(step.workflow).label
+        label = views.words_of(self.engine, step.workflow).workflow
         by = step.actor.described or step.actor.id
-        self.console.print(f"  Ny sak [bold]{case.number}[/] ({label}): {step.pupil}, meldt av {by}.")
+        opened = {"number": f"[bold]{case.number}[/]", "workflow": label, "pupil": step.pupil, "by": by}
+        self.console.print("  " + _("New case %(number)s (%(workflow)s): %(pupil)s, reported by %(by)s.") % opened)
 
     def fire(self, case_id: str, trigger: str, document: dict[str, Any], actor: Actor) -> None:
         case = self.engine.fire(case_id, trigger, document, actor)
-        spec = self.engine.registry.spec(case.workflow, case.workflow_version)
-        step = spec.transition(trigger)
-        label = step.label if step is not None else trigger
-        self.console.print(f"  {case.number}: {label.lower()} ({actor.id}) -> {spec.state(case.state).label}")
+        words = views.words_of(self.engine, case.workflow)
+        label = words.steps.get(trigger, trigger)
+        role = words.roles.get(actor.role, actor.role)
+        state = words.states.get(case.state, case.state)
+        self.console.print(f"  {case.number}: {label.lower()} ({actor.id}, {role}) -> {state}")
 
     def show_stuck(self) -> None:
-        from aktivitetsplikt.engine.cli import views
-
-        self.console.rule("[bold]Saker som står fast[/]", align="left")
+        stuck_title = _("Cases that are stuck")
+        self.console.rule(f"[bold]{stuck_title}[/]", align="left")
         stuck = self.engine.list_cases(actor=self.reader, stuck=True, by_urgency=True, open_only=True)
         views.print_cases(self.engine, stuck, limit=100, stuck=True)
 
@@ -150,7 +152,13 @@ def _actor(actor: TourActor) -> Actor:
 def _renderer(engine: Engine) -> Callable[[Any], Any]:
     from aktivitetsplikt.notifiers.render import Renderer
 
-    return Renderer(engine.settings, engine.registry.words).render
+    # The tour's mails are shown in the language the tour speaks (--lang), whatever its config says.
+    lang = i18n.current()
+    speaking = {
+        "schools": {k: v.model_copy(update={"language": lang}) for k, v in engine.settings.schools.items()},
+        "kindergartens": {k: v.model_copy(update={"language": lang}) for k, v in engine.settings.kindergartens.items()},
+    }
+    return Renderer(engine.settings.model_copy(update=speaking), engine.registry.words).render
 
 
 class _quiet:
@@ -177,11 +185,27 @@ def run(console: Console | None = None, folder: Path | None = None, tour: str = 
             console = Console(highlight=False, width=140)
     folder = folder or Path(tempfile.mkdtemp(prefix="aktivitetsplikt-demo-"))
     player = Tour(script, folder, console)
-    console.print(f"[bold]{script.title}[/] (simulert klokke, demodatabase i {folder})")
+    title = script.title_nn if script.title_nn and i18n.current() == "nn" else script.title
+    where = _("(simulated clock, demo database in %(folder)s)") % {"folder": folder}
+    console.print(f"[bold]{title}[/] {where}")
     player.play()
-    commands = "".join(f"  {command}\n" for command in script.try_next)
+    commands = "".join(f"  {runnable(command)}\n" for command in script.try_next)
     console.print(
-        "\nPrøv selv på demodatabasen (klokken er nå den virkelige, så alt som er åpent er forsinket):\n"
-        f"  export AKTIVITETSPLIKT_CONFIG={player.config}\n{commands}"
+        "\n"
+        + _("Try it yourself on the demo database (the clock is now the real one, so all that is open is late):")
+        + f"\n  export AKTIVITETSPLIKT_CONFIG={player.config}\n{escape(commands)}"
     )
     return folder
+
+
+def runnable(command: str) -> str:
+    """A suggested ``aktivitetsplikt ...`` command as it runs from this very environment: the console
+    script beside this Python (a virtual environment need not be activated), else ``python -m``; with
+    ``--lang`` when the tour spoke nynorsk."""
+    script = Path(sys.executable).parent / ("aktivitetsplikt.exe" if sys.platform == "win32" else "aktivitetsplikt")
+    program = (
+        shlex.quote(str(script)) if script.is_file() else f"{shlex.quote(sys.executable)} -m aktivitetsplikt.engine.cli"
+    )
+    rest = command.removeprefix("aktivitetsplikt").strip()
+    lang = f" --lang {i18n.current()}" if i18n.current() != i18n.DEFAULT else ""
+    return f"{program}{lang} {rest}"

@@ -1,5 +1,5 @@
 """``aktivitetsplikt case export``: the whole documentation of one case (the dossier), as the workflow's
-pack lays it out: for the supervising authority and the archive.
+pack lays it out: for the supervising authority and the archive (HTML, PDF/A or JSON).
 
 Registered on ``case`` when ``aktivitetsplikt.engine.cli`` imports this module. Like the rest of the CLI,
 only typer and the standard library load here; the engine and jinja2 load when the command runs, so ``--help`` is quick.
@@ -9,37 +9,62 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aktivitetsplikt.engine.cli import _app as cli
 from aktivitetsplikt.engine.cli._app import CaseRef, ReaderId, ReaderRole, ReaderSchool, case_app
+from aktivitetsplikt.engine.core import i18n
 
-FORMATS = ("html", "json")
+if TYPE_CHECKING:
+    from aktivitetsplikt.engine.core.pack import Language
+
+FORMATS = ("html", "json", "pdf")
+LANGUAGES = ("nb", "nn")
 _PRIVATE = 0o600  # the export is confidential: a new file is readable by its owner only
 
 
 @case_app.command("export")
 def case_export(
     case_ref: CaseRef,
-    fmt: Annotated[str, typer.Option("--format", help="html (one printable page) or json.")] = "html",
+    fmt: Annotated[
+        str, typer.Option("--format", help="html (one printable page), pdf (that page as PDF/A on A4) or json.")
+    ] = "html",
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of standard output.", dir_okay=False)
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="The words of the page: nb (bokmål) or nn (nynorsk). Default: the global --lang, else the "
+            "case's school's language.",
+        ),
     ] = None,
     actor_id: ReaderId = None,
     actor_role: ReaderRole = None,
     actor_school: ReaderSchool = None,
 ) -> None:
-    """Export the whole documentation of a case, for the supervising authority; confidential.
+    """Export the whole documentation of a case, for the supervising authority and the archive; confidential.
 
-    One printable HTML page, or JSON: the facts, the timeline, every document, the duties and deadlines,
-    the hash chain verdict and the access log. It contains the pupil reference and every free text.
+    One printable HTML page, the same page as a PDF/A file (needs the "pdf" extra), or JSON: the facts,
+    the timeline, every document, the duties and deadlines, the hash chain verdict and the access log.
+    It contains the pupil reference and every free text.
     """
     if fmt not in FORMATS:
-        cli._fail(f"--format must be 'html' or 'json', not '{fmt}'.", cli.EXIT_USAGE, as_json=False)
+        cli._fail(f"--format must be 'html', 'pdf' or 'json', not '{fmt}'.", cli.EXIT_USAGE, as_json=False)
+    if lang is not None and lang not in LANGUAGES:
+        cli._fail(f"--lang must be 'nb' or 'nn', not '{lang}'.", cli.EXIT_USAGE, as_json=fmt == "json")
     as_json = fmt == "json"
+    if fmt == "pdf" and out is None and sys.stdout.isatty():
+        cli._fail(
+            "A PDF is not for the terminal: give --out FILE, or redirect standard output.",
+            cli.EXIT_USAGE,
+            as_json=False,
+        )
     engine = cli._engine(as_json)
     reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
 
@@ -47,14 +72,20 @@ def case_export(
         from aktivitetsplikt.engine.reports import export
 
         case = engine.get(case_ref, actor=reader, read="export")
+        cli.scope_language(engine, case.school)
+        language: Language = "nn" if (lang or i18n.current()) == "nn" else "nb"
         if as_json:
-            text = json.dumps(export.export_json(engine, case), ensure_ascii=False, indent=2, default=str) + "\n"
+            data = export.export_json(engine, case, language)
+            body = (json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n").encode()
+        elif fmt == "pdf":
+            body = export.render_pdf(engine, case, language)
         else:
-            text = export.render_html(engine, case)
+            body = export.render_html(engine, case, language).encode()
         if out is None:
-            typer.echo(text, nl=False)
+            sys.stdout.buffer.write(body)
+            sys.stdout.buffer.flush()
         else:
-            _write(out, text, as_json)
+            _write(out, body, as_json)
             typer.echo(f"Dokumentasjonen av sak {case.number} er skrevet til {out}.", err=True)
         verdict = export.chain_verdict(case)
         if not verdict.intact:
@@ -67,11 +98,12 @@ def case_export(
     cli._run(as_json, work)
 
 
-def _write(path: Path, text: str, as_json: bool) -> None:
+def _write(path: Path, body: bytes, as_json: bool) -> None:
+    """Write the export to ``path``, created readable by its owner only."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
+        with os.fdopen(fd, "wb") as file:
+            file.write(body)
     except OSError as exc:
         msg = f"Cannot write {path} ({exc.strerror}); give a file in a folder you can write to."
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)

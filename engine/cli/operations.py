@@ -22,6 +22,7 @@ from aktivitetsplikt.engine.cli._app import (
     _settings,
     app,
 )
+from aktivitetsplikt.engine.core.i18n import N_, _
 
 # --- deadlines, messages, daemon ------------------------------------------------------------------
 
@@ -36,13 +37,11 @@ def _parse_now(value: str | None, as_json: bool) -> Any:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        _fail(
-            f"--now '{value}' is not an ISO 8601 date-time like 2026-09-04T08:00 (Oslo time).",
-            EXIT_USAGE,
-            as_json=as_json,
-        )
+        msg = N_("--now '%(value)s' is not an ISO 8601 date-time like 2026-09-04T08:00 (Oslo time).")
+        _fail(msg, EXIT_USAGE, as_json=as_json, value=value)
     if not MIN_YEAR < parsed.year < MAX_YEAR:  # a year at the edge overflows when moved to UTC
-        _fail(f"--now must lie between the years {MIN_YEAR} and {MAX_YEAR}.", EXIT_USAGE, as_json=as_json)
+        msg = N_("--now must lie between the years %(min)s and %(max)s.")
+        _fail(msg, EXIT_USAGE, as_json=as_json, min=MIN_YEAR, max=MAX_YEAR)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=OSLO)
 
 
@@ -86,9 +85,9 @@ def dispatch(as_json: JsonOption = False) -> None:
         if as_json:
             _print_json(report.to_json())
         else:
+            counts = {"sent": len(report.sent), "retrying": len(report.retrying), "failed": len(report.failed)}
             typer.echo(
-                f"Sendt: {len(report.sent)}, prøves igjen senere: {len(report.retrying)}, "
-                f"parkert som feilet: {len(report.failed)}."
+                _("Sent: %(sent)s, to be tried again later: %(retrying)s, parked as failed: %(failed)s.") % counts
             )
 
     _run(as_json, work)
@@ -145,7 +144,7 @@ def outbox_retry(
         if as_json:
             _print_json(message.to_json())
         else:
-            typer.echo(f"Meldingen {message.id} står i kø igjen (status {message.status}).")
+            typer.echo(_("The message %(id)s is queued again.") % {"id": message.id})
 
     _run(as_json, work)
 
@@ -183,7 +182,7 @@ def _daemon_metrics(settings: Any) -> Any:
     try:
         from aktivitetsplikt.engine.http.daemon_metrics import serve_job_metrics
     except ImportError:
-        msg = "[daemon] metrics_port needs the http extra (prometheus-client); pip install 'aktivitetsplikt[http]'."
+        msg = N_("[daemon] metrics_port needs the http extra (prometheus-client); pip install 'aktivitetsplikt[http]'.")
         _fail(msg, EXIT_CONFIG, as_json=False)
     return serve_job_metrics(settings.daemon.metrics_host, port)
 

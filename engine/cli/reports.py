@@ -15,6 +15,10 @@ quick. Tables for people are in bokmål; JSON keys are English.
 One CSV per case was left out on purpose: a case's audit is one flat row, and a thousand one-row files
 are useless in a spreadsheet, where the auditor filters a single sheet by school, state or finding
 code instead. The CSV files are UTF-8 with a byte order mark, so Excel shows æ, ø and å correctly.
+
+The CSV files are for Norwegian offices: semicolons (Norwegian Excel opens them as columns), headers in
+the language of the call (bokmål or nynorsk), ``ja``/``nei`` and decimal commas. ``--machine-csv`` writes
+them for tools instead: the JSON keys as headers, commas, values as in the JSON (the format before 0.2).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
 
 from aktivitetsplikt.engine.cli import _app as cli
 from aktivitetsplikt.engine.cli._app import ReaderId, ReaderRole, ReaderSchool, app
+from aktivitetsplikt.engine.core.i18n import N_, _
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 SchoolOption = Annotated[str | None, typer.Option("--school", help="Only this school (its id in the config).")]
@@ -50,13 +55,48 @@ FINDINGS_SHOWN = 50
 # Column words for every workflow: a report may hold schools' and kindergartens' cases side by side, so
 # the person the case is about, the owner and the counted day are named by what they are, not by a law.
 CHECKS = {
-    "steps": "Steg",
-    "deadlines": "Frist",
-    "pupil_heard": "Egen stemme",
-    "school_owner": "Eier",
-    "chain": "Logg",
+    "steps": N_("Steps"),
+    "deadlines": N_("Deadline"),
+    "pupil_heard": N_("Own voice"),
+    "school_owner": N_("Owner"),
+    "chain": N_("Log"),
 }
 CSV_ENCODING = "utf-8-sig"
+HEADERS = {
+    "school": N_("Unit"),
+    "school_name": N_("Unit name"),
+    "cases": N_("Cases"),
+    "cases_with_findings": N_("Cases with findings"),
+    "steps_documented": N_("Steps documented"),
+    "steps_required": N_("Steps required"),
+    "deadlines_met": N_("Deadlines met"),
+    "deadlines_counted": N_("Deadlines counted"),
+    "late_median_school_days": N_("Delay, median (days)"),
+    "late_max_school_days": N_("Delay, max (days)"),
+    "pupil_heard": N_("Own voice heard"),
+    "pupil_heard_occasions": N_("Occasions to be heard"),
+    "school_owner_notified": N_("Owner notified"),
+    "school_owner_required": N_("Owner to be notified"),
+    "chains_intact": N_("Logs intact"),
+    "chains": N_("Logs"),
+    "cases_closed_apart": N_("Closed on other grounds"),
+    "number": N_("Case"),
+    "case_id": N_("Case id"),
+    "school_year": N_("School year"),
+    "workflow": N_("Workflow"),
+    "state": N_("State"),
+    "serious": N_("Serious"),
+    "findings": N_("Findings"),
+    "finding_codes": N_("Finding codes"),
+    "chain_intact": N_("Log intact"),
+    "closed_apart": N_("Closed on other grounds"),
+    "reads_without_role": N_("Reads without a role"),
+    "check": N_("Check"),
+    "code": N_("Code"),
+    "label": N_("Finding"),
+    "detail": N_("Detail"),
+}
+"""The Norwegian CSV headers of the audit files' fields (the JSON keys stay as they are)."""
 
 
 # --- audit ------------------------------------------------------------------------------------------------
@@ -73,6 +113,13 @@ def audit(
     reads: Annotated[
         bool, typer.Option("--reads", help="Also list reads of each case by people with no role in it.")
     ] = False,
+    machine_csv: Annotated[
+        bool,
+        typer.Option(
+            "--machine-csv",
+            help="With --out: CSV for tools (the JSON keys as headers, commas) instead of for Norwegian Excel.",
+        ),
+    ] = False,
     actor_id: ReaderId = None,
     actor_role: ReaderRole = None,
     actor_school: ReaderSchool = None,
@@ -82,15 +129,17 @@ def audit(
     findings."""
     match = SCHOOL_YEAR.fullmatch(school_year)
     if match is None or int(match[2]) != int(match[1]) + 1:
-        msg = f"--school-year '{school_year}' is not a school year; write it like 2025-2026."
-        cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)
+        msg = N_("--school-year '%(year)s' is not a school year; write it like 2025-2026.")
+        cli._fail(msg, cli.EXIT_USAGE, as_json=as_json, year=school_year)
     engine = cli._engine(as_json)
     reader = cli._reader(engine, actor_id, actor_role, actor_school, as_json)
+    cli.scope_language(engine, school or actor_school)
 
     def work() -> None:
         report = _run_audit(engine, school_year, school, reader, reads)
-        written = _write_or_fail(report, out, as_json) if out is not None else []
-        counted = f"{report.cases_with_findings} av {len(report.cases)} saker har avvik."
+        written = _write_or_fail(report, out, as_json, machine_csv) if out is not None else []
+        counts = {"with": report.cases_with_findings, "cases": len(report.cases)}
+        counted = _("%(with)s of %(cases)s cases have findings.") % counts
         if as_json:
             cli._print_json(report.to_json())
             typer.echo(counted, err=True)
@@ -98,7 +147,7 @@ def audit(
             _print_audit(engine, report)
             typer.echo(counted)
             if out is not None:
-                typer.echo(f"Skrev {len(written)} filer til {out}.")
+                typer.echo(_("Wrote %(files)s files to %(folder)s.") % {"files": len(written), "folder": out})
 
     cli._run(as_json, work)
 
@@ -114,32 +163,34 @@ def _run_audit(engine: Engine, school_year: str, school: str | None, reader: Act
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("Reviderer saker"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(_("Auditing cases")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("audit", total=total)
         advance = lambda _: progress.advance(task)  # noqa: E731 - a one-line callback
         return audit_school_year(engine, school_year, school, actor=reader, reads=reads, on_case=advance)
 
 
-def _write_or_fail(report: AuditReport, folder: Path, as_json: bool) -> list[Path]:
+def _write_or_fail(report: AuditReport, folder: Path, as_json: bool, machine: bool = False) -> list[Path]:
     try:
-        return write_audit(report, folder)
+        return write_audit(report, folder, machine=machine)
     except OSError as exc:
-        msg = f"Cannot write the audit to {folder} ({exc.strerror or exc}); give a folder you can write to."
-        cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)
+        msg = N_("Cannot write the audit to %(folder)s (%(reason)s); give a folder you can write to.")
+        cli._fail(msg, cli.EXIT_USAGE, as_json=as_json, folder=folder, reason=exc.strerror or exc)
     raise AssertionError  # pragma: no cover - _fail exits
 
 
-def write_audit(report: AuditReport, folder: Path) -> list[Path]:
-    """Write the audit's files (see the module docstring) into ``folder``; returns the paths written."""
+def write_audit(report: AuditReport, folder: Path, *, machine: bool = False) -> list[Path]:
+    """Write the audit's files (see the module docstring) into ``folder``; returns the paths written.
+    ``machine``: the CSV files for tools rather than for Norwegian offices."""
     from aktivitetsplikt.engine.reports.audit import CSV_FIELDS, SUMMARY_FIELDS
 
     folder.mkdir(parents=True, exist_ok=True)
+    csv_file = _write_csv if machine else _write_office_csv
     written = [
         _write_json(folder / "audit.json", report.to_json()),
-        _write_csv(folder / "audit-summary.csv", SUMMARY_FIELDS, (s.csv_row() for s in report.schools)),
-        _write_csv(folder / "audit-cases.csv", CSV_FIELDS, (a.csv_row() for a in report.cases)),
-        _write_csv(folder / "audit-findings.csv", FINDING_FIELDS, _finding_rows(report)),
+        csv_file(folder / "audit-summary.csv", SUMMARY_FIELDS, (s.csv_row() for s in report.schools)),
+        csv_file(folder / "audit-cases.csv", CSV_FIELDS, (a.csv_row() for a in report.cases)),
+        csv_file(folder / "audit-findings.csv", FINDING_FIELDS, _finding_rows(report)),
     ]
     for case in report.cases:
         written.append(_write_json(folder / f"{_file_name(case.number)}.json", case.to_json()))
@@ -180,6 +231,23 @@ def _write_csv(path: Path, fields: tuple[str, ...], rows: Iterable[dict[str, Any
     return path
 
 
+def _write_office_csv(path: Path, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Path:
+    """CSV for Norwegian Excel: semicolons, headers in the current language, ja/nei, decimal commas."""
+    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([_(HEADERS[f]) if f in HEADERS else f for f in fields])
+        writer.writerows([_office_value(row.get(f)) for f in fields] for row in rows)
+    return path
+
+
+def _office_value(value: Any) -> Any:
+    if isinstance(value, bool) or value in ("true", "false"):  # csv_row writes booleans as JSON does
+        return _("yes") if value in (True, "true") else _("no")
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return "" if value is None else value
+
+
 def _console() -> Console:
     from rich.console import Console
 
@@ -194,14 +262,14 @@ def _print_audit(engine: Engine, report: AuditReport) -> None:
 
     console = _console()
     where = f", {engine.settings.units()[report.school].name}" if report.school in engine.settings.units() else ""
-    title = f"Internrevisjon skoleåret {report.school_year}{where}"
+    title = _("Internal audit, school year %(year)s") % {"year": report.school_year} + where
     if not report.cases:
-        console.print(f"{title}: ingen saker.")
+        console.print(_("%(title)s: no cases.") % {"title": title})
         return
     table = Table(title=title, title_justify="left")
-    for column in ("Skole", "Saker", "Med avvik", "Steg dokumentert", "Frister holdt", "Forsinkelse*"):
+    for column in (_("Unit"), _("Cases"), _("With findings"), _("Steps documented"), _("Deadlines met")):
         table.add_column(column)
-    for column in ("Egen stemme hørt", "Eier varslet", "Logg intakt"):
+    for column in (_("Delay*"), _("Own voice heard"), _("Owner notified"), _("Log intact")):
         table.add_column(column)
     for s in report.schools:
         late = "-" if s.late_max is None else f"{s.late_median:g} / {s.late_max}".replace(".", ",")
@@ -217,14 +285,12 @@ def _print_audit(engine: Engine, report: AuditReport) -> None:
             s.chains.shown(),
         )
     console.print(table)
-    console.print(
-        "* Forsinkelse: median / maks dager etter enhetens kalender, for frister holdt for sent eller på overtid."
-    )
+    console.print(_("* Delay: median / max days on the unit's calendar, for deadlines met late or overdue."))
     apart = [(a.number, a.closed_apart) for a in report.cases if a.closed_apart is not None]
     if apart:
         # Not findings: closings the workflow lists apart, for the auditor to look at on their own.
         listed = ", ".join(f"{number} ({escape(name)})" for number, name in apart)
-        console.print(f"Avsluttet på annet grunnlag: {listed}")
+        console.print(_("Closed on other grounds: %(cases)s") % {"cases": listed})
     _print_findings(console, report)
 
 
@@ -235,11 +301,15 @@ def _print_findings(console: Console, report: AuditReport) -> None:
     rows = [(a.number, f) for a in report.cases for f in a.findings]
     if not rows:
         return
-    table = Table(title="Avvik", title_justify="left")
-    for column in ("Sak", "Kontroll", "Avvik"):
+    table = Table(title=_("Findings"), title_justify="left")
+    for column in (_("Case"), _("Check"), _("Finding")):
         table.add_column(column)
     for number, finding in rows[:FINDINGS_SHOWN]:
-        table.add_row(number, CHECKS.get(finding.check, finding.check), escape(finding.label))
+        check = _(CHECKS[finding.check]) if finding.check in CHECKS else finding.check
+        table.add_row(number, check, escape(finding.label))
     console.print(table)
     if len(rows) > FINDINGS_SHOWN:
-        console.print(f"Viser {FINDINGS_SHOWN} av {len(rows)} avvik; alle står i --json og i filene fra --out.")
+        shown = {"shown": FINDINGS_SHOWN, "all": len(rows)}
+        console.print(
+            _("Showing %(shown)s of %(all)s findings; all are in --json and in the files from --out.") % shown
+        )

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from aktivitetsplikt.engine.core.calendar import Duration
+from aktivitetsplikt.engine.core.i18n import Language
 from aktivitetsplikt.engine.core.pack import Institution
 from aktivitetsplikt.engine.core.policy import Unit
 
@@ -161,6 +162,9 @@ class _UnitSettings(_Section):
     """Staff refs who may act as the head of the unit."""
     staff: dict[str, str] = Field(default_factory=dict)
     """Staff ref -> address; a ref that is itself an address needs no entry."""
+    language: Language = "nb"
+    """The unit's written language: ``nb`` (bokmål) or ``nn`` (nynorsk); its mails and, when a command
+    is about this unit alone, the command line's tables."""
 
     @field_validator("code")
     @classmethod

@@ -50,6 +50,8 @@ from aktivitetsplikt.engine.config.sections import (
     WebhookSettings,
 )
 from aktivitetsplikt.engine.core.calendar import Duration, SchoolCalendar
+from aktivitetsplikt.engine.core.i18n import DEFAULT as DEFAULT_LANGUAGE
+from aktivitetsplikt.engine.core.i18n import Language
 from aktivitetsplikt.engine.core.pack import WorkflowPack
 from aktivitetsplikt.engine.core.policy import Policy
 from aktivitetsplikt.engine.errors import ConfigError
@@ -168,6 +170,14 @@ class Settings(BaseSettings):
     def units(self) -> dict[str, UnitSettings]:
         """Every configured unit by id: the schools, then the kindergartens."""
         return {**self.schools, **self.kindergartens}
+
+    def language(self, unit: str | None = None) -> Language:
+        """The written language of ``unit``; without one, the language all units share, else bokmål."""
+        units = self.units()
+        if unit is not None and unit in units:
+            return units[unit].language
+        shared = {u.language for u in units.values()}
+        return shared.pop() if len(shared) == 1 else DEFAULT_LANGUAGE
 
     def school_calendar(self) -> SchoolCalendar:
         """The school calendar of ``[calendar]``, built on first use and then reused."""

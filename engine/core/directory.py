@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from aktivitetsplikt.engine.core.model import Case
 
@@ -20,4 +20,15 @@ class Directory(Protocol):
         """The canonical key of the person ``ref`` (a staff ref, an address, the configured principal,
         deputy or owner id) belongs to at the unit ``school``, or None when the directory does not know
         the ref. Two refs of one person give the same key, so checks compare people, not strings."""
+        ...
+
+
+@runtime_checkable
+class PersonNames(Protocol):
+    """What a Directory may also know: the name a person is known by. Optional: the default directory
+    (the config) knows addresses, not names; an embedder's directory that knows names adds this method,
+    and the dossier then shows people by name (with their role and ref beside) instead of by role."""
+
+    def name(self, school: str, ref: str) -> str | None:
+        """The full name of the person ``ref`` belongs to at the unit ``school``; None when unknown."""
         ...

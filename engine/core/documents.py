@@ -23,6 +23,7 @@ from pydantic import (
     ValidationInfo,
 )
 
+from aktivitetsplikt.engine.core.i18n import N_
 from aktivitetsplikt.engine.core.refs import text_problem
 from aktivitetsplikt.engine.errors import DocumentationMissing, FieldProblem
 
@@ -121,8 +122,8 @@ class Document(BaseModel):
 
 
 _PROBLEMS = {
-    "missing": "is required but missing",
-    "extra_forbidden": "is not a field of this documentation; remove it",
+    "missing": N_("is required but missing"),
+    "extra_forbidden": N_("is not a field of this documentation; remove it"),
 }
 
 
@@ -140,7 +141,7 @@ def _problem(error: Any) -> FieldProblem:
 def validate_document(model: type[Document], trigger: str, data: object, context: ValidationContext) -> Document:
     """Validate ``data`` against ``model``; raise :class:`DocumentationMissing` listing every bad field."""
     if not isinstance(data, dict):
-        raise DocumentationMissing(trigger, [FieldProblem("(document)", "must be a JSON object")])
+        raise DocumentationMissing(trigger, [FieldProblem("(document)", N_("must be a JSON object"))])
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:

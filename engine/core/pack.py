@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aktivitetsplikt.engine.core import i18n
 from aktivitetsplikt.engine.core.access_profile import AccessProfile
 from aktivitetsplikt.engine.core.audit_profile import AuditHook, AuditProfile
 from aktivitetsplikt.engine.core.calendar import Duration
@@ -24,8 +25,8 @@ from aktivitetsplikt.engine.core.dossier_layout import DossierLayout
 from aktivitetsplikt.engine.core.rules import Rule
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 
-Language = Literal["nb", "nn"]
-LANGUAGES: tuple[Language, ...] = ("nb", "nn")
+Language = i18n.Language
+LANGUAGES = i18n.LANGUAGES
 Institution = Literal["school", "kindergarten"]
 
 

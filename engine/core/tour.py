@@ -27,11 +27,15 @@ class At:
 
     when: str
     headline: str
+    nn: str = ""
+    """The headline in nynorsk (``demo`` with ``--lang nn``); empty: the bokmål one."""
 
 
 @dataclass(frozen=True)
 class Say:
     text: str
+    nn: str = ""
+    """The text in nynorsk; empty: the bokmål one."""
 
 
 @dataclass(frozen=True)
@@ -79,3 +83,5 @@ class DemoTour:
     start: str
     steps: tuple[TourStep, ...]
     try_next: tuple[str, ...] = ()
+    title_nn: str = ""
+    """The title in nynorsk; empty: the bokmål one."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
+from aktivitetsplikt.engine.core.i18n import Language
 from aktivitetsplikt.engine.core.model import Actor, Case, iso
 from aktivitetsplikt.engine.core.pack import Labels, WorkflowPack
 from aktivitetsplikt.engine.reports.lookup import pack_lookup, spec_lookup
@@ -63,7 +64,7 @@ class AgendaItem:
     due_soon: tuple[DutyDue, ...]
     """Other duties falling due in the window (an investigation to conclude, a plan to adopt)."""
     words: Labels
-    """The workflow's bokmål words: its short legal reference, its counted day."""
+    """The workflow's words in the agenda's language: its short legal reference, its counted day."""
 
     @property
     def stuck(self) -> bool:
@@ -131,11 +132,17 @@ class Agenda:
 
 
 def agenda_item(
-    case: Case, spec: WorkflowSpec, pack: WorkflowPack, calendar: SchoolCalendar, now: datetime, until: datetime
+    case: Case,
+    spec: WorkflowSpec,
+    pack: WorkflowPack,
+    calendar: SchoolCalendar,
+    now: datetime,
+    until: datetime,
+    language: Language = "nb",
 ) -> AgendaItem:
     """What the meeting must know about one open case as of ``now``, looking ahead to ``until``; ``calendar``
-    is the calendar of the case's unit."""
-    words = pack.label("nb")
+    is the calendar of the case's unit; labels in ``language``."""
+    words = pack.label(language)
     recurring = {r.duty for r in pack.audit_for(spec.version).recurring}
     overdue: list[DutyDue] = []
     evaluations: list[DutyDue] = []
@@ -173,6 +180,7 @@ def build_agenda(
     *,
     days: int = DEFAULT_DAYS,
     schools: Mapping[str, str] | None = None,
+    language: Language = "nb",
 ) -> Agenda:
     """The agenda per school, each school's cases by urgency; ``calendar_of`` gives a unit's calendar.
     ``schools`` (id -> name) are listed even with no open case, so the meeting sees that there is nothing
@@ -181,7 +189,7 @@ def build_agenda(
     names = dict(schools or {})
     by_school: dict[str, list[AgendaItem]] = {school: [] for school in names}
     for case in cases:
-        item = agenda_item(case, spec_of(case), pack_of(case), calendar_of(case.school), now, until)
+        item = agenda_item(case, spec_of(case), pack_of(case), calendar_of(case.school), now, until, language)
         by_school.setdefault(case.school, []).append(item)
     agendas = tuple(
         SchoolAgenda(school, names.get(school, school), tuple(sorted(items, key=AgendaItem.urgency)))
@@ -195,10 +203,17 @@ def open_states(registry: WorkflowRegistry) -> list[str]:
     return sorted({s.id for spec in registry.workflows() for s in spec.states if not s.final})
 
 
-def meeting_agenda(engine: Engine, school: str | None = None, *, actor: Actor, days: int = DEFAULT_DAYS) -> Agenda:
+def meeting_agenda(
+    engine: Engine,
+    school: str | None = None,
+    *,
+    actor: Actor,
+    days: int = DEFAULT_DAYS,
+    language: Language = "nb",
+) -> Agenda:
     """The agenda for a meeting now, for one school or every school in the configuration, of the cases
     ``actor`` may read (each one a logged read): a leadership case is on its owner's agenda, never on
-    the school's."""
+    the school's. Labels in ``language``."""
     if days < 0:
         msg = f"days must be 0 or more, not {days}."
         raise ValueError(msg)
@@ -216,5 +231,12 @@ def meeting_agenda(engine: Engine, school: str | None = None, *, actor: Actor, d
         configured.setdefault(school, school)
     registry, calendar_of = engine.registry, engine.decider.policy.calendar_of
     return build_agenda(
-        cases, spec_lookup(registry), pack_lookup(registry), calendar_of, now, days=days, schools=configured
+        cases,
+        spec_lookup(registry),
+        pack_lookup(registry),
+        calendar_of,
+        now,
+        days=days,
+        schools=configured,
+        language=language,
     )

@@ -38,4 +38,4 @@ class TestReadingFromTheCommandLine:
         """Without --actor-* options and without the OS user under [access] it_admins, nothing is read."""
         refused = cli("agenda", env={"AKTIVITETSPLIKT_ACCESS__IT_ADMINS": '["someone-else"]'}, check=1)
 
-        assert f"reads as the IT admin '{OS_USER}' (the operating-system user)" in refused.stderr
+        assert f"leser kommandoen som IT-ansvarlig «{OS_USER}» (brukeren i operativsystemet)" in refused.stderr

@@ -297,7 +297,7 @@ class TestRefusals:
             "staff",
             check=2,
         )
-        assert "Cannot read the documentation file" in missing.stderr
+        assert "Kan ikke lese dokumentasjonsfilen" in missing.stderr
         broken = cli(
             "case",
             "fire",
@@ -312,7 +312,7 @@ class TestRefusals:
             stdin="{not json",
             check=2,
         )
-        assert "not valid JSON" in broken.stderr
+        assert "ikke gyldig JSON" in broken.stderr
         cli("case", "fire", case["id"], "add_note", "--doc", "-", stdin="{}", check=2)
         bad_role = cli(
             "case",

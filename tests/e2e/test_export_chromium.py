@@ -117,10 +117,10 @@ class TestCli:
             assert "CaseNotFound" == json.loads(result.stderr)["error"]
 
     def test_unknown_format_exits_2(self, cli: Cli, number: str) -> None:
-        """--format must be html or json."""
-        result = cli("case", "export", number, "--format", "pdf", check=2)
+        """--format must be html, pdf or json."""
+        result = cli("case", "export", number, "--format", "docx", check=2)
 
-        assert "--format must be 'html' or 'json'" in result.stderr
+        assert "--format must be 'html', 'pdf' or 'json'" in result.stderr
 
     def test_tampered_case_still_exports_with_a_warning(self, cli: Cli, number: str, tmp_path: Path) -> None:
         """A broken chain does not stop the export; the page and a warning on stderr name the event."""
@@ -148,7 +148,7 @@ class TestChromium:
         assert len(data) > 50_000  # a blank or unstyled page compresses to a few kilobytes
 
     def test_pdf(self, exported: Path, tmp_path: Path) -> None:
-        """Chromium prints the page to a PDF (A4, one section per page)."""
+        """Chromium prints the page to a PDF too (A4, the sections one after another)."""
         pdf = tmp_path / "case.pdf"
 
         render(tmp_path, exported, f"--print-to-pdf={pdf}")

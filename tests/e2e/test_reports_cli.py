@@ -89,9 +89,9 @@ def codes_by_number(body: dict[str, Any]) -> dict[str, list[str]]:
     return {c["number"]: [f["code"] for f in c["findings"]] for c in body["cases"]}
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(handle, delimiter=delimiter))
 
 
 class TestAudit:
@@ -133,10 +133,13 @@ class TestAudit:
     def test_out_writes_the_whole_audit_the_summary_and_a_file_per_case(
         self, prepared: Prepared, tmp_path: Path
     ) -> None:
-        """audit.json, one summary row per school, one row per case and finding, and <number>.json."""
+        """audit.json, one summary row per school, one row per case and finding, and <number>.json; the CSV
+        files for tools (--machine-csv) have the JSON keys as headers and commas."""
         folder = tmp_path / "revisjon"
 
-        result = run_cli(prepared.config, "audit", "--school-year", prepared.school_year, "--out", str(folder))
+        result = run_cli(
+            prepared.config, "audit", "--school-year", prepared.school_year, "--out", str(folder), "--machine-csv"
+        )
 
         per_case = {f"{n}.json" for n in prepared.numbers.values()}
         expected = {"audit.json", "audit-summary.csv", "audit-cases.csv", "audit-findings.csv"} | per_case
@@ -151,6 +154,27 @@ class TestAudit:
         assert ["deadline_late", "deadline_overdue"] == sorted(r["code"] for r in findings)
         one = json.loads((folder / f"{prepared.numbers['late']}.json").read_text(encoding="utf-8"))
         assert ["deadline_late"] == [f["code"] for f in one["findings"]]
+
+    @pytest.mark.parametrize(
+        ("lang", "unit", "serious", "no"),
+        [("nb", "Skole/barnehage", "Alvorlig", "nei"), ("nn", "Skule/barnehage", "Alvorleg", "nei")],
+    )
+    def test_the_csv_files_are_for_norwegian_excel(
+        self, prepared: Prepared, tmp_path: Path, lang: str, unit: str, serious: str, no: str
+    ) -> None:
+        """By default: semicolons, headers in the language of the call, ja/nei; the JSON keys stay."""
+        folder = tmp_path / lang
+
+        run_cli(prepared.config, "--lang", lang, "audit", "--school-year", prepared.school_year, "--out", str(folder))
+
+        summary = read_csv(folder / "audit-summary.csv", delimiter=";")
+        assert [("hellerud", "4", "2")] == [(r[unit], r["Saker"], r["Saker med avvik"]) for r in summary]
+        cases = read_csv(folder / "audit-cases.csv", delimiter=";")
+        assert sorted(prepared.numbers.values()) == [r["Sak"] for r in cases]
+        assert {no} <= {r[serious] for r in cases} <= {"ja", "nei"}
+        findings = read_csv(folder / "audit-findings.csv", delimiter=";")
+        assert ["deadline_late", "deadline_overdue"] == sorted(r["Kode"] for r in findings)
+        assert "school_year" in json.loads((folder / "audit.json").read_text(encoding="utf-8"))
 
     def test_a_school_without_cases_and_a_year_without_cases(self, prepared: Prepared) -> None:
         """Nothing to audit is still a report (exit 0)."""

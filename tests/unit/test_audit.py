@@ -202,7 +202,7 @@ class TestDeadlines:
             detail["school_days_late"],
             detail["due_at"],
         )
-        assert "2 skoledager etter fristen 03.09.2026 24:00" in audit.findings[0].label
+        assert "2 skoledager etter fristen (utgangen av torsdag 3. september 2026)" in audit.findings[0].label
         assert ((2,), Tally(0, 1)) == (audit.late_school_days, audit.deadlines)
 
     def test_a_notice_not_given_is_overdue(self, engine: Engine) -> None:

@@ -160,10 +160,14 @@ class TestAnyWorkflow:
         audit = audited(engine, raised(engine), now=MONDAY)
 
         assert [
-            ("deadline_overdue", "«Svare» er ikke gjort; fristen 03.09.2026 24:00 er 2 arbeidsdager på overtid."),
             (
                 "deadline_overdue",
-                "«Si fra til eier» er ikke gjort; fristen 03.09.2026 24:00 er 2 arbeidsdager på overtid.",
+                "«Svare» er ikke gjort; fristen (utgangen av torsdag 3. september 2026) er 2 arbeidsdager på overtid.",
+            ),
+            (
+                "deadline_overdue",
+                "«Si fra til eier» er ikke gjort; fristen (utgangen av torsdag 3. september 2026) er 2 arbeidsdager "
+                "på overtid.",
             ),
             ("school_owner_not_notified", "Eier er ikke varslet, men saken gjelder § T-1."),
         ] == findings(audit)
@@ -177,10 +181,14 @@ class TestAnyWorkflow:
         audit = audited(engine, case_id, now=datetime(2026, 9, 17, 8, tzinfo=UTC))
 
         assert [
-            ("evaluation_missing", "«Se på saken igjen» med frist 16.09.2026 12:00 er ikke dokumentert."),
             (
+                "evaluation_missing",
+                "«Se på saken igjen» med frist onsdag 16. september 2026 kl. 12:00 er ikke dokumentert.",
+            ),
+            (  # a deadline at a time of day (not the end of a working day) is late by the hours begun
                 "deadline_overdue",
-                "«Se på saken igjen» er ikke gjort; fristen 16.09.2026 12:00 er 1 arbeidsdag på overtid.",
+                "«Se på saken igjen» er ikke gjort; fristen (onsdag 16. september 2026 kl. 12:00) er 22 timer "
+                "på overtid.",
             ),
             ("pupil_not_heard", "Barnets egen stemme mangler i «Svare» (hendelse 3)."),
         ] == findings(audit)

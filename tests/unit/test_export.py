@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,13 @@ from typing import Any
 import pytest
 
 from aktivitetsplikt.engine import Engine, FixedClock
-from aktivitetsplikt.engine.reports.export import export_json, render_html
+from aktivitetsplikt.engine.app.directory import ConfigDirectory
+from aktivitetsplikt.engine.bootstrap import bootstrap
+from aktivitetsplikt.engine.config.settings import Settings
+from aktivitetsplikt.engine.errors import ConfigError
+from aktivitetsplikt.engine.reports.export import export_json, render_html, render_pdf
+from aktivitetsplikt.engine.reports.export.page_words import NYNORSK
+from aktivitetsplikt.engine.reports.export.render import TEMPLATES
 from tests.conftest import ADMIN, HANDLER, PRINCIPAL, TEACHER, drive_to, plan_doc, pupil_heard
 
 DASH = "\N{EN DASH}"  # bokmål typography in the page
@@ -161,10 +169,11 @@ class TestHtml:
         timeline = html[html.index('id="tidslinje"') : html.index('id="melding"')]
         assert 17 == timeline.count('<tr id="t')
         first = timeline[timeline.index('<tr id="t1">') : timeline.index('<tr id="t2">')]
-        assert ["02.09.2026 kl. 09:00", "02.09.2026 kl. 10:00"] == re.findall(r'<td class="time">([^<]+)</td>', first)
+        occurred, recorded = "02.09.2026 kl. 09:00", "02.09.2026 kl. 10:00"  # both in one cell, to save a column
+        assert f'<td class="time">{occurred}<br><span class="muted">({recorded})</span></td>' in first
         assert "Meldt → Rektor varslet" in timeline
-        assert 't-17 <span class="muted">(ansatt)</span>' in timeline
-        assert 'aktivitetsplikt <span class="muted">(systemet)</span>' in timeline
+        assert 'Ansatt <span class="muted">(t-17)</span>' in timeline  # the directory knows no names
+        assert 'Systemet <span class="muted">(aktivitetsplikt)</span>' in timeline
         assert 'rettet i <a href="#h11">#11</a>' in timeline
 
     def test_report_notices_and_seriousness(self, html: str) -> None:
@@ -219,7 +228,7 @@ class TestHtml:
             "Samtale med foresatte.",
             'Rettelse til hendelse <a href="#t8">#8</a>',
             "2026/4711",
-            "20.10.2026 kl. 12:00",
+            "tirsdag 20. oktober 2026 kl. 12:00",  # a deadline, written as everywhere (texts.deadline)
             "Sendt.",
         ):
             assert text in html
@@ -230,7 +239,7 @@ class TestHtml:
         assert f"1 {DASH} fristen er gått ut" in section
         assert f"2 {DASH} meldt til skoleeier" in section
         assert "saksansvarlig, rektor" in section
-        assert "utgangen av 03.09.2026" in section  # notify_principal: 1 school day
+        assert "utgangen av torsdag 3. september 2026" in section  # notify_principal: 1 school day
         assert section.count("oppfylt i tide") >= 7
         assert 1 == section.count("oppfylt for sent")
         assert "erstattet av ny plan" in section
@@ -251,12 +260,13 @@ class TestHtml:
             assert reference not in html
 
     def test_confidential_printable_norwegian(self, html: str) -> None:
-        """lang=nb, a confidentiality note before the heading, and A4 print rules with page breaks."""
+        """lang=nb, a confidentiality note before the heading, and compact A4 print rules: sections follow
+        each other, no page for each (the page count itself is checked on the PDF, test_export_pdf.py)."""
         assert '<html lang="nb">' in html
         assert html.index("TAUSHETSBELAGT") < html.index("<h1>")
         assert "@media print" in html
         assert "size: A4" in html
-        assert "section + section { break-before: page; }" in html
+        assert "break-before: page" not in html
 
 
 class TestJson:
@@ -343,3 +353,105 @@ class TestOtherCases:
         assert '<dt>Ansatt som er meldt</dt><dd>t-20 <span class="flag">i skolens ledelse</span></dd>' in html
         assert "Sendt til skoleeier i stedet for rektor" in html
         assert ("t-20", True) == (facts["accused_staff"], facts["accused_is_leadership"])
+
+
+NAMES = {"t-17": "Kari Nordmann", "t-18": "Ola <Hansen>", "rektor": "Rita Rektor", "t-20": "Per Pedersen"}
+
+
+class NamedDirectory(ConfigDirectory):
+    """The config's directory, plus the names an embedder's staff register would know."""
+
+    def name(self, school: str, ref: str) -> str | None:
+        person = self.person(school, ref)
+        return next((n for r, n in NAMES.items() if self.person(school, r) == person), None) if person else None
+
+
+class TestPeople:
+    @pytest.fixture
+    def named(self, settings: Settings, clock: FixedClock) -> Iterator[Engine]:
+        built = bootstrap(settings, clock=clock, upgrade=True, directory=NamedDirectory(settings))
+        yield built
+        built.uow.engine.dispose()  # type: ignore[attr-defined]
+
+    def test_by_name_and_role_with_the_ref_beside(self, named: Engine, clock: FixedClock) -> None:
+        """A directory that knows names: each actor by name, the role they acted in and their ref; the
+        responsible and the measure holders by name and ref; a name is escaped like any text."""
+        html = render_html(named, named.get(full_case(named, clock), actor=ADMIN))
+        timeline = html[html.index('id="tidslinje"') : html.index('id="melding"')]
+
+        assert 'Kari Nordmann <span class="muted">(ansatt, t-17)</span>' in timeline
+        assert 'Rita Rektor <span class="muted">(rektor, rektor)</span>' in timeline
+        assert 'Ola &lt;Hansen&gt; <span class="muted">(saksbehandler, t-18)</span>' in timeline
+        assert '<dt>Saksansvarlig</dt><dd>Ola &lt;Hansen&gt; <span class="muted">(t-18)</span></dd>' in html
+        plans = html[html.index('id="aktivitetsplan"') : html.index('id="evalueringer"')]
+        assert '<td>Ola &lt;Hansen&gt; <span class="muted">(t-18)</span></td>' in plans  # a measure's holder
+        assert "Ola <Hansen>" not in html
+
+    def test_the_accused_by_name(self, named: Engine) -> None:
+        """§ 12-5: the accused employee named in the facts, with their ref."""
+        case_id = drive_to(
+            named,
+            "principal_notified",
+            workflow="skjerpa_aktivitetsplikt",
+            accused_staff="t-20",
+            accused_is_leadership=False,
+        )
+
+        html = render_html(named, named.get(case_id, actor=ADMIN))
+
+        assert '<dt>Ansatt som er meldt</dt><dd>Per Pedersen <span class="muted">(t-20)</span></dd>' in html
+
+    def test_without_names_the_role(self, html: str) -> None:
+        """The config's directory knows addresses, not names: the role with the ref beside, and the head
+        of the school by the role the config gives them even in a field."""
+        assert 'Rektor <span class="muted">(rektor)</span>' in html
+        assert "@hellerud.example" not in html  # the directory's addresses are not the page's business
+
+
+BOKMAL_ONLY = (
+    "ikke",
+    "hendelse",
+    "Hendelse",
+    "Hvem",
+    "Hver plikt",
+    "Hver gang",
+    "Saksopplysninger",
+    "Påminnelser",
+    "aushetsbelagt",
+    "Laget",
+)
+"""Words of the page's frame that nynorsk writes otherwise (ikkje, hending, Kven, Kvar, ...)."""
+
+
+class TestNynorsk:
+    def test_every_word_of_the_page_has_its_nynorsk(self) -> None:
+        """Each text the templates look up (t("...")) is in the nynorsk table, with the same slots."""
+        source = "".join(path.read_text(encoding="utf-8") for path in TEMPLATES.glob("*.j2"))
+        used = set(re.findall(r'\bt\("([^"]+)"', source))
+
+        assert len(used) > 50
+        assert set() == used - set(NYNORSK)
+        for bokmal, nynorsk in NYNORSK.items():
+            assert set(re.findall(r"\{\w+\}", bokmal)) == set(re.findall(r"\{\w+\}", nynorsk)), bokmal
+
+    def test_the_page_in_nynorsk(self, engine: Engine, case_id: str) -> None:
+        """--lang nn: the frame and the pack's words in nynorsk; no word of the frame left in bokmål."""
+        page = render_html(engine, engine.get(case_id, actor=ADMIN), "nn")
+        text = re.sub(r"<[^>]+>", " ", page[page.index("<body>") :])
+
+        assert '<html lang="nn">' in page
+        for word in ("TEIEPLIKTIG", "1. Saksopplysningar", "2. Tidsline", "Kven", "Kjeda er intakt:", "Tilgangslogg"):
+            assert word in text
+        assert "oppfylt for seint" in text
+        assert "Sakshandsamar" in text or "sakshandsamar" in text  # the pack's role label in nynorsk
+        for word in BOKMAL_ONLY:
+            assert word not in text, word
+
+
+class TestPdfWithoutWeasyPrint:
+    def test_says_what_to_install(self, engine: Engine, case_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without the [pdf] extra the PDF is a configuration error (exit 5) naming the extra, not a traceback."""
+        monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint now raises ImportError
+
+        with pytest.raises(ConfigError, match=r"\[pdf\] extra"):
+            render_pdf(engine, engine.get(case_id, actor=ADMIN))

@@ -177,6 +177,54 @@ class TestNorwegianTimes:
         assert expected == [listing(items) for items in given]
 
 
+class TestNynorsk:
+    """A school that writes nynorsk (``language = "nn"``) gets its dates, labels and mails in nynorsk."""
+
+    @pytest.mark.parametrize(
+        ("instant", "expected"),
+        [
+            (datetime(2026, 9, 7, 22, 0, tzinfo=UTC), "utgangen av måndag 7. september 2026"),
+            (datetime(2026, 9, 8, 12, 30, tzinfo=UTC), "tysdag 8. september 2026 kl. 14:30"),
+            (datetime(2027, 3, 27, 23, 0, tzinfo=UTC), "utgangen av laurdag 27. mars 2027"),
+        ],
+    )
+    def test_deadline(self, instant: datetime, expected: str) -> None:
+        assert expected == deadline(instant, OSLO, "nn")
+
+    def test_late_by_hours_or_days_never_zero_days(self) -> None:
+        """An hour deadline (§ 12-5 "straks") is late by the hours begun; a day deadline by its days."""
+        from aktivitetsplikt.engine.core.texts import late
+
+        four_hours = datetime(2026, 9, 2, 12, 0, tzinfo=UTC)
+        assert "5 timar" == late(
+            four_hours, four_hours + timedelta(hours=4, minutes=1), OSLO, 0, ("dag", "dagar"), "nn"
+        )
+        assert "1 time" == late(four_hours, four_hours + timedelta(minutes=5), OSLO, 0, ("dag", "dagar"), "nb")
+        end_of_day = datetime(2026, 9, 4, 22, 0, tzinfo=UTC)  # Friday: the weekend counts no school day
+        assert "2 timer" == late(end_of_day, end_of_day + timedelta(hours=2), OSLO, 0, ("skoledag", "skoledager"))
+        assert "3 skuledagar" == late(end_of_day, end_of_day + timedelta(days=5), OSLO, 3, ("skuledag", "skuledagar"))
+
+    def test_a_mail_in_the_schools_language(self, journey: Journey) -> None:
+        schools = {k: v.model_copy(update={"language": "nn"}) for k, v in journey.settings.schools.items()}
+        renderer = Renderer(journey.settings.model_copy(update={"schools": schools}), WORDS)
+
+        subject, body = renderer.render(journey.one("notice"))
+        _, escalation = renderer.render(journey.one("escalation", 2))
+
+        assert f"Sak {journey.number}: «Varsle rektor» er registrert" == subject
+        for part in (
+            "Du får denne meldinga som rektor.",
+            "Skule:     Hellerud videregående skole",
+            "Trinn:     Rektor varsla",
+            "- Starte undersøking: innan utgangen av",
+            f"Sjå saka: https://skole.example/saker/{journey.case_id}\n",
+        ):
+            assert part in body
+        assert "meld vidare til skuleeigar" in escalation
+        for bokmaal in ("meldingen", "Skole:", "undersøkelse", "ikke", "Se saken"):
+            assert bokmaal not in body + escalation
+
+
 class TestPayload:
     def test_the_engine_queued_every_kind(self, journey: Journey) -> None:
         """The journey yields a notice, a reminder and escalations at levels 1 and 2."""

@@ -15,10 +15,12 @@ from __future__ import annotations
 import weakref
 from datetime import date, datetime, time
 
+from aktivitetsplikt.engine.core import texts
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
 from aktivitetsplikt.engine.core.chain import ChainVerdict, verify_chain
+from aktivitetsplikt.engine.core.i18n import N_, _
 from aktivitetsplikt.engine.core.model import iso
-from aktivitetsplikt.engine.core.texts import short_deadline
+from aktivitetsplikt.engine.core.texts import deadline, moment
 from aktivitetsplikt.engine.reports.audit.model import Tally
 from aktivitetsplikt.engine.reports.audit.review import Review, capital, document, filled, possessive
 from aktivitetsplikt.engine.reports.audit.steps import cycles
@@ -26,9 +28,9 @@ from aktivitetsplikt.engine.reports.audit.steps import cycles
 ALWAYS_KEY = "section_12_5"
 """The detail key that says the owner is always told: the name audit files have always used for it."""
 CHAIN_PROBLEMS = {
-    "the link to the previous event is broken": "lenken til forrige hendelse er brutt",
-    "the event was changed after it was recorded": "hendelsen er endret etter at den ble registrert",
-    "events after the last one were removed": "hendelser etter den siste er fjernet",
+    "the link to the previous event is broken": N_("the link to the previous event is broken"),
+    "the event was changed after it was recorded": N_("the event was changed after it was recorded"),
+    "events after the last one were removed": N_("events after the last one were removed"),
 }
 _LATE: weakref.WeakKeyDictionary[SchoolCalendar, dict[tuple[date, bool, date, bool], int]] = weakref.WeakKeyDictionary()
 _MIDNIGHT = time(0)
@@ -66,13 +68,15 @@ def check_deadlines(r: Review) -> tuple[Tally, tuple[int, ...]]:
             continue
         days = school_days_late(r.calendar, duty.due_at, done or r.now)
         late.append(days)
-        what, due = r.plan.duty_label(duty.kind), short_deadline(duty.due_at, zone)
+        lateness = texts.late(duty.due_at, done or r.now, zone, days, words.day)
+        said = {"what": r.plan.duty_label(duty.kind), "due": deadline(duty.due_at, zone), "late": lateness}
         detail = {"kind": duty.kind, "due_at": iso(duty.due_at), "satisfied_at": iso(done), "school_days_late": days}
         if done is None:
-            label = f"«{what}» er ikke gjort; fristen {due} er {words.days(days)} på overtid."
+            label = _("«%(what)s» is not done; the deadline (%(due)s) is %(late)s overdue.") % said
             r.find("deadlines", "deadline_overdue", label, **detail)
         else:
-            label = f"«{what}» ble gjort {short_deadline(done, zone)}, {words.days(days)} etter fristen {due}."
+            said["done"] = moment(done, zone)
+            label = _("«%(what)s» was done %(done)s, %(late)s after the deadline (%(due)s).") % said
             r.find("deadlines", "deadline_late", label, **detail)
     return Tally(met, counted), tuple(late)
 
@@ -92,7 +96,8 @@ def check_voice(r: Review) -> Tally:
         if filled(value):
             heard += 1
             continue
-        label = f"{whose} egen stemme mangler i «{r.plan.step_label(event.trigger)}» (hendelse {event.seq})."
+        said = {"whose": whose, "pupil": r.plan.words.pupil, "step": r.plan.step_label(event.trigger), "seq": event.seq}
+        label = _("%(whose)s own voice is missing in «%(step)s» (event %(seq)s).") % said
         r.find("pupil_heard", "pupil_not_heard", label, step=event.trigger, seq=event.seq)
     return Tally(heard, occasions)
 
@@ -127,9 +132,7 @@ def check_owner(r: Review) -> Tally:
         return Tally(1, 1)
     if any(o.kind == notice.duty and o.open and o.due_at > r.now for o in r.case.obligations):
         return Tally()  # the notice is not due yet
-    words = r.plan.words
-    why = f"gjelder {words.section}" if always else "er vurdert som alvorlig"
-    label = f"{capital(words.roles['school_owner'])} er ikke varslet, men saken {why}."
+    label = _not_notified(r, always=always)
     r.find("school_owner", "school_owner_not_notified", label, serious=serious, **{ALWAYS_KEY: always})
     return Tally(0, 1)
 
@@ -160,19 +163,31 @@ def _owner_per_cycle(r: Review, notices: set[str], *, always: bool) -> Tally:
         needed, missing = needed + 1, missing + 1
         owner = capital(r.plan.words.roles["school_owner"])
         if index == 0:
-            why = f"gjelder {r.plan.words.section}" if always else "er vurdert som alvorlig"
-            label = f"{owner} er ikke varslet, men saken {why}."
+            label = _not_notified(r, always=always)
             r.find("school_owner", "school_owner_not_notified", label, serious=serious, **{ALWAYS_KEY: always})
         else:
-            label = f"{owner} er ikke varslet om det som ble meldt på nytt i hendelse {first}."
+            said = {"owner": owner, "seq": first}
+            label = _("%(owner)s is not notified of what was reported anew in event %(seq)s.") % said
             r.find("school_owner", "school_owner_not_notified_in_cycle", label, cycle_seq=first, serious=serious)
     return Tally(int(missing == 0), 1) if needed else Tally()
+
+
+def _not_notified(r: Review, *, always: bool) -> str:
+    """The owner was not told of a case the workflow always reports, or of one assessed serious."""
+    said = {"owner": capital(r.plan.words.roles["school_owner"]), "section": r.plan.words.section}
+    if always:
+        return _("%(owner)s is not notified, but the case falls under %(section)s.") % said
+    return _("%(owner)s is not notified, but the case is assessed as serious.") % said
 
 
 def check_chain(r: Review) -> ChainVerdict:
     verdict = verify_chain(r.case.id, r.events, r.case.head_hash)
     if not verdict.intact:
-        problem = CHAIN_PROBLEMS.get(verdict.problem or "", verdict.problem or "")
-        label = f"Hendelsesloggen er ikke slik den ble registrert: ved hendelse {verdict.broken_at} {problem}."
+        problem = verdict.problem or ""
+        said = {
+            "seq": verdict.broken_at,
+            "problem": _(CHAIN_PROBLEMS[problem]) if problem in CHAIN_PROBLEMS else problem,
+        }
+        label = _("The event log is not as it was recorded: at event %(seq)s %(problem)s.") % said
         r.find("chain", "chain_broken", label, broken_at=verdict.broken_at, problem=verdict.problem)
     return verdict

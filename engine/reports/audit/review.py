@@ -15,6 +15,7 @@ from typing import Any
 
 from aktivitetsplikt.engine.core.audit_profile import AuditProfile, VoiceField
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
+from aktivitetsplikt.engine.core.i18n import Language, current
 from aktivitetsplikt.engine.core.model import Case, Event
 from aktivitetsplikt.engine.core.pack import Labels, WorkflowPack
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
@@ -58,12 +59,13 @@ class AuditPlan:
             return kind
 
 
-_PLANS: dict[tuple[int, int], tuple[WorkflowSpec, WorkflowPack, AuditPlan]] = {}
+_PLANS: dict[tuple[int, int, Language], tuple[WorkflowSpec, WorkflowPack, AuditPlan]] = {}
 
 
 def plan_of(spec: WorkflowSpec, pack: WorkflowPack) -> AuditPlan:
     """The audit plan of ``spec`` with ``pack``, remembered per pair (a school year has a handful)."""
-    key = (id(spec), id(pack))
+    language = current()
+    key = (id(spec), id(pack), language)
     known = _PLANS.get(key)
     if known is not None and known[0] is spec and known[1] is pack:
         return known[2]
@@ -75,7 +77,7 @@ def plan_of(spec: WorkflowSpec, pack: WorkflowPack) -> AuditPlan:
     plan = AuditPlan(
         spec=spec,
         profile=profile,
-        words=pack.label("nb"),
+        words=pack.label(language),
         finals=frozenset(s.id for s in spec.states if s.final),
         creating=creating.trigger,
         reopening=reopening,

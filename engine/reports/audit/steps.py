@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aktivitetsplikt.engine.core.audit_profile import RecurringDuty
+from aktivitetsplikt.engine.core.i18n import _
 from aktivitetsplikt.engine.core.model import Event, Obligation, iso
-from aktivitetsplikt.engine.core.texts import short_deadline
+from aktivitetsplikt.engine.core.texts import deadline
 from aktivitetsplikt.engine.reports.audit.model import Tally
 from aktivitetsplikt.engine.reports.audit.review import Review, document
 
@@ -64,7 +65,7 @@ def _required_steps(r: Review, cycle: Sequence[Event], *, first: bool, reached: 
 
 def _require_step(r: Review, taken: Sequence[Event], step: str, code: str = MISSING) -> bool:
     if not taken:
-        r.find("steps", code, f"«{r.plan.step_label(step)}» er ikke dokumentert.", step=step)
+        r.find("steps", code, _("«%(step)s» is not documented.") % {"step": r.plan.step_label(step)}, step=step)
         return False
     return any(not r.missing(e) for e in taken) or r.documented(taken[0])
 
@@ -74,7 +75,7 @@ def _require_closing(r: Review, cycle: Sequence[Event]) -> bool:
     finals, closings = r.plan.finals, r.plan.profile.closing_steps
     into_final = [e for e in cycle if e.to_state in finals and e.from_state not in finals]
     if not into_final:
-        label = "Saken er avsluttet, men avslutningen er ikke dokumentert."
+        label = _("The case is closed, but the closing is not documented.")
         r.find("steps", "step_missing", label, step=closings[0].trigger)
         return False
     event = into_final[-1]
@@ -84,7 +85,8 @@ def _require_closing(r: Review, cycle: Sequence[Event]) -> bool:
             r.apart = closing.listed_apart or r.apart
             return r.documented(event) if closing.documented else True
     step, pupil = r.plan.step_label(event.trigger), r.plan.words.pupil
-    label = f"Saken ble avsluttet av «{step}» (hendelse {event.seq}) uten at {pupil} er konkludert trygg."
+    said = {"step": step, "seq": event.seq, "pupil": pupil}
+    label = _("The case was closed by «%(step)s» (event %(seq)s) without %(pupil)s being found safe.") % said
     r.find("steps", "closed_without_closing_step", label, step=event.trigger, seq=event.seq)
     return False
 
@@ -113,11 +115,11 @@ def _require_recurring(r: Review) -> Tally:
 
 
 def _find_missing(r: Review, recurring: RecurringDuty, duty: Obligation) -> None:
-    due = short_deadline(duty.due_at, r.calendar.tz)
+    said = {"due": deadline(duty.due_at, r.calendar.tz), "what": r.plan.duty_label(duty.kind)}
     if recurring.occurrence is not None:
-        label = f"{recurring.occurrence} som skulle holdes innen {due}, er ikke dokumentert."
+        label = _("%(what)s, to be held by %(due)s, is not documented.") % (said | {"what": recurring.occurrence})
     else:
-        label = f"«{r.plan.duty_label(duty.kind)}» med frist {due} er ikke dokumentert."
+        label = _("«%(what)s» with the deadline %(due)s is not documented.") % said
     r.find("steps", "evaluation_missing", label, step=recurring.trigger, due_at=iso(duty.due_at))
 
 
@@ -139,7 +141,8 @@ def _require_before_closing(r: Review, cycle: Sequence[Event]) -> Tally:
                 ok += 1
                 continue
             step, need = r.plan.step_label(event.trigger), r.plan.step_label(demand.trigger)
-            label = f"«{step}» (hendelse {event.seq}) kom uten «{need}» etter hendelse {latest}."
+            said = {"step": step, "seq": event.seq, "need": need, "after": latest}
+            label = _("«%(step)s» (event %(seq)s) came without «%(need)s» after event %(after)s.") % said
             r.find("steps", demand.code, label, step=event.trigger, seq=event.seq, after_seq=latest)
     return Tally(ok, of)
 
@@ -160,6 +163,7 @@ def _require_own_steps(r: Review) -> Tally:
             ok += 1
             continue
         what, step = r.plan.duty_label(duty.kind), r.plan.step_label(event.trigger)
-        label = f"«{what}» ble regnet som gjort av «{step}» (hendelse {event.seq}), ikke av sitt eget steg."
+        said = {"what": what, "step": step, "seq": event.seq}
+        label = _("«%(what)s» was counted as done by «%(step)s» (event %(seq)s), not by its own step.") % said
         r.find("steps", "duty_met_without_its_step", label, kind=duty.kind, seq=event.seq, step=event.trigger)
     return Tally(ok, of)

@@ -6,7 +6,7 @@ other value reads through :meth:`Words.value` (instants, yes/no, value labels).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,7 +24,7 @@ class Row:
     """One field: ``kind`` says how the page shows it."""
 
     label: str
-    kind: Literal["text", "value", "missing", "fields", "table"]
+    kind: Literal["text", "value", "missing", "fields", "table", "person"]
     text: str = ""
     rows: tuple[Row, ...] = ()
     """``fields``: the nested object's fields."""
@@ -34,29 +34,34 @@ class Row:
     """``table``: one tuple of cells (rows without a label of their own) per item."""
 
 
-def rows(words: Words, document: Mapping[str, Any], prefix: str = "") -> tuple[Row, ...]:
-    """Every field of a documentation (or a nested object), in the order it was recorded."""
+def rows(
+    words: Words, document: Mapping[str, Any], prefix: str = "", person: Callable[[str], bool] = lambda _: False
+) -> tuple[Row, ...]:
+    """Every field of a documentation (or a nested object), in the order it was recorded; a field whose
+    path ``person`` says names a person is a ``person`` row holding the ref."""
     return tuple(
-        shown(words, prefix + name, value)
+        shown(words, prefix + name, value, person)
         for name, value in document.items()
         if not (prefix == "" and name in _SHOWN_ELSEWHERE)
     )
 
 
-def shown(words: Words, path: str, value: Any) -> Row:
+def shown(words: Words, path: str, value: Any, person: Callable[[str], bool] = lambda _: False) -> Row:
     label = words.field(path)
     if value is None or value in ([], ""):
-        return Row(label, "missing", NONE_LISTED if isinstance(value, list) else MISSING)
+        return Row(label, "missing", words.t(NONE_LISTED if isinstance(value, list) else MISSING))
     if isinstance(value, Mapping):
-        return Row(label, "fields", rows=rows(words, value, path + "."))
+        return Row(label, "fields", rows=rows(words, value, path + ".", person))
     if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
-        return _table(words, path, label, value)
+        return _table(words, path, label, value, person)
+    if isinstance(value, str) and person(path):
+        return Row(label, "person", value)
     if isinstance(value, str) and not is_instant(path) and not words.labelled(path):
         return Row(label, "text", value)
     return Row(label, "value", words.value(path, value))
 
 
-def _table(words: Words, path: str, label: str, items: list[Mapping[str, Any]]) -> Row:
+def _table(words: Words, path: str, label: str, items: list[Mapping[str, Any]], person: Callable[[str], bool]) -> Row:
     names = list(dict.fromkeys(name for item in items for name in item))
-    cells = tuple(tuple(shown(words, f"{path}.{name}", item.get(name)) for name in names) for item in items)
+    cells = tuple(tuple(shown(words, f"{path}.{name}", item.get(name), person) for name in names) for item in items)
     return Row(label, "table", columns=tuple(words.field(f"{path}.{name}") for name in names), cells=cells)

@@ -1,7 +1,8 @@
 """The dossier as one self-contained, printable HTML page (``templates/case.html.j2``).
 
-The page's own words (headings of the parts every dossier has, the confidentiality note) are bokmål; the
-words of the law come from the workflow's pack through :class:`Words`.
+The page's own words (headings of the parts every dossier has, the confidentiality note) are written in
+bokmål and shown in the dossier's language (``page_words``); the words of the law come from the
+workflow's pack through :class:`Words`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from aktivitetsplikt.engine.core.model import Case
 from aktivitetsplikt.engine.core.pack import Language
 from aktivitetsplikt.engine.reports.export import fields
 from aktivitetsplikt.engine.reports.export.access import access_log
+from aktivitetsplikt.engine.reports.export.people import People
 from aktivitetsplikt.engine.reports.export.sections import Dossier, Item, corrected
-from aktivitetsplikt.engine.reports.export.words import Words, first_lower, first_upper, yesno
+from aktivitetsplikt.engine.reports.export.words import Words, first_lower, first_upper
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -47,7 +49,7 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
     words = dossier.words
     layout = [(section, words.section(section)) for section in dossier.layout.sections]
     return (
-        _environment(words)
+        _environment(words, dossier.people)
         .get_template("case.html.j2")
         .render(
             s=data,
@@ -61,9 +63,9 @@ def render_html(engine: Engine, case: Case, language: Language = "nb") -> str:
             escalated={item["seq"]: item for item in data["escalations"]},
             corrects={e.seq: corrected(e) for e in dossier.events if corrected(e) is not None},
             summaries={item["seq"]: words.summary(item) for item in map(dossier.item, dossier.events)},
-            rows=lambda item: fields.rows(words, item["document"]),
+            rows=lambda item: fields.rows(words, item["document"], person=dossier.people.names_a_person),
             verdict=verdict.to_json(),
-            chain_problem=_chain_problem(verdict),
+            chain_problem=_chain_problem(verdict, words),
             reads=access_log(engine, case, words.labels),
         )
     )
@@ -90,7 +92,7 @@ def _homes(dossier: Dossier, data: dict[str, Any]) -> dict[int, str]:
     return homes
 
 
-def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str | Markup, list[str]]]:
     """The case attributes among the facts: label, value and the flags shown on it."""
     layout, words = dossier.layout, dossier.words
     shown = []
@@ -98,7 +100,9 @@ def _attributes(dossier: Dossier, facts: dict[str, Any]) -> list[tuple[str, str,
         if name in layout.flags or name not in facts:
             continue
         flags = [first_lower(words.field(f)) for f, on in layout.flags.items() if on == name and facts.get(f) is True]
-        shown.append((words.field(name), words.value(name, facts[name]), flags))
+        value = facts[name]
+        person = isinstance(value, str) and dossier.people.names_a_person(name)
+        shown.append((words.field(name), dossier.people.show(value) if person else words.value(name, value), flags))
     return shown
 
 
@@ -114,15 +118,16 @@ def _rerouted(dossier: Dossier) -> set[int]:
     return {e.seq for e in dossier.events if e.trigger in notifying}
 
 
-def _chain_problem(verdict: ChainVerdict) -> str | None:
+def _chain_problem(verdict: ChainVerdict, words: Words) -> str | None:
     if verdict.problem is None:
         return None
     if verdict.problem.endswith(" is missing"):
-        return f"hendelse {verdict.broken_at} mangler"
-    return _CHAIN_PROBLEMS.get(verdict.problem, verdict.problem)
+        return words.t("hendelse {seq} mangler", seq=verdict.broken_at)
+    problem = _CHAIN_PROBLEMS.get(verdict.problem)
+    return words.t(problem) if problem is not None else verdict.problem
 
 
-def _environment(words: Words) -> Environment:
+def _environment(words: Words, people: People) -> Environment:
     from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
     env = Environment(
@@ -132,14 +137,17 @@ def _environment(words: Words) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["t"] = words.t
     env.filters.update(
         when=words.when,
         deadline=words.deadline,
-        yesno=yesno,
+        yesno=words.yesno,
         role=words.role,
         status=words.status,
         level=words.level,
         first_upper=first_upper,
+        person=people.show,
+        named=people.named,
         css_string=_css_string,
         number=lambda value: f"{value:g}".replace(".", ","),
     )

@@ -14,6 +14,7 @@ from aktivitetsplikt.engine.core.escalation import TRIGGER as ESCALATED
 from aktivitetsplikt.engine.core.model import Case, Event, iso
 from aktivitetsplikt.engine.core.pack import Language, WorkflowPack
 from aktivitetsplikt.engine.reports.export.duties import duties
+from aktivitetsplikt.engine.reports.export.people import People
 from aktivitetsplikt.engine.reports.export.words import Words
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ CORRECTS = "corrects"
 @dataclass(frozen=True)
 class Dossier:
     """One case with everything its dossier reads: its definition, its pack and its version's layout, its
-    words and calendar."""
+    words and calendar, and who its people are."""
 
     engine: Engine
     case: Case
@@ -39,6 +40,7 @@ class Dossier:
     words: Words
     calendar: SchoolCalendar
     layout: DossierLayout
+    people: People
 
     @classmethod
     def of(cls, engine: Engine, case: Case, language: Language = "nb") -> Dossier:
@@ -47,7 +49,7 @@ class Dossier:
         calendar = engine.decider.policy.calendar_of(case.school)
         words = Words(pack.labels[language], layout, language, calendar.tz)
         spec = engine.registry.spec(case.workflow, case.workflow_version)
-        return cls(engine, case, spec, pack, words, calendar, layout)
+        return cls(engine, case, spec, pack, words, calendar, layout, People.of(engine, case, spec, pack, words))
 
     @property
     def events(self) -> list[Event]:
@@ -67,7 +69,7 @@ class Dossier:
         document = dict(event.document)
         if event.trigger == ESCALATED:
             document["obligation_label"] = self.words.duty(str(document.get("obligation")))
-            base["trigger_label"] = "Påminnelse" if document.get("level") == 0 else "Eskalering"
+            base["trigger_label"] = self.words.t("Påminnelse" if document.get("level") == 0 else "Eskalering")
         return base | {"document": document}
 
     def sections(self) -> dict[str, Any]:

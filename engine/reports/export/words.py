@@ -21,6 +21,7 @@ from aktivitetsplikt.engine.core.documents import lookup
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout, DossierSection, DossierWords, SectionWords
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.pack import Labels, Language
+from aktivitetsplikt.engine.reports.export.page_words import page_word
 
 NOTHING = "-"
 UNTITLED = "Dokumentasjon av saken"
@@ -64,7 +65,7 @@ class Words:
     @property
     def dossier(self) -> DossierWords:
         words = self.layout.words
-        return words.get(self.language) or words.get("nb") or DossierWords(title=UNTITLED)
+        return words.get(self.language) or words.get("nb") or DossierWords(title=self.t(UNTITLED))
 
     def section(self, section: DossierSection) -> SectionWords:
         words = section.words
@@ -87,15 +88,22 @@ class Words:
         name = path.rpartition(".")[2]
         return self.labels.fields.get(path) or self.labels.fields.get(name) or name
 
+    def t(self, text: str, **values: object) -> str:
+        """One of the page's own words (bokmål) in the dossier's language, its ``{name}`` slots filled."""
+        return page_word(text, self.language, **values)
+
     def status(self, status: str) -> str:
         if status == "superseded" and self.dossier.superseded:
             return self.dossier.superseded
-        return STATUSES.get(status, status)
+        return self.t(STATUSES[status]) if status in STATUSES else status
 
     def level(self, level: int) -> str:
         if level >= LAST_LEVEL:
-            return f"meldt til {self.role('school_owner')}"
-        return LEVELS.get(level, str(level))
+            return self.t("meldt til {owner}", owner=self.role("school_owner"))
+        return self.t(LEVELS[level]) if level in LEVELS else str(level)
+
+    def yesno(self, value: bool | None) -> str:
+        return NOTHING if value is None else self.t(yesno(value))
 
     # --- values --------------------------------------------------------------------------------------
 
@@ -114,7 +122,7 @@ class Words:
         if value is None:
             return NOTHING
         if isinstance(value, bool):
-            return yesno(value)
+            return self.yesno(value)
         if isinstance(value, list):
             return ", ".join(self.value(path, item) for item in value)
         if isinstance(value, str) and is_instant(path):
