@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, update
 
 from aktivitetsplikt.engine import Actor, Engine, FixedClock, bootstrap, load_settings
 from aktivitetsplikt.engine.cli.logs import configure_logging
-from aktivitetsplikt.engine.core.chain import GENESIS, canonical_json
+from aktivitetsplikt.engine.core.chain import GENESIS, canonical_json, skeleton
 from aktivitetsplikt.engine.core.model import Case, Decision, Event
 from aktivitetsplikt.storage.repository import _case_values, _event_values, _obligation_values
 from aktivitetsplikt.storage.schema import HEAD_REVISION
@@ -176,8 +176,13 @@ class _Template:
     @staticmethod
     def _body(e: Event) -> tuple[str, str]:
         marker = "\x00case\x00"
+        # As chain.event_hash: a sealed event (format 2) covers the document's skeleton, not the document.
+        content: dict[str, Any] = (
+            {"document": e.document} if e.seal is None else {"chain": 2, "skeleton": skeleton(e.document, e.seal)}
+        )
         body = canonical_json(
-            {
+            content
+            | {
                 "case_id": marker,
                 "seq": e.seq,
                 "at": e.at.isoformat(),
@@ -187,7 +192,6 @@ class _Template:
                 "trigger": e.trigger,
                 "from_state": e.from_state,
                 "to_state": e.to_state,
-                "document": e.document,
             }
         )
         head, tail = body.split(canonical_json(marker))

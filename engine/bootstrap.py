@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as DbEngine
 
     from aktivitetsplikt.engine.core.tour import DemoTour
+    from aktivitetsplikt.storage.cipher import FieldCipher
 
 
 def builtin_registry() -> WorkflowRegistry:
@@ -84,12 +85,46 @@ def bootstrap(
     return Engine(
         settings=settings,
         registry=registry or builtin_registry(),
-        uow=SqlAlchemyUnitOfWorkFactory(db),
+        uow=SqlAlchemyUnitOfWorkFactory(db, field_cipher(settings)),
         clock=clock or SystemClock(),
         directory=directory or ConfigDirectory(settings),
         taken=NumberTaken,
         face=face,
     )
+
+
+def field_cipher(settings: Settings) -> FieldCipher:
+    """The AES-GCM cipher of free text at rest from ``[encryption]`` (no key: text as it is)."""
+    from aktivitetsplikt.storage.cipher import FieldCipher
+
+    key, old = settings.encryption.keys()
+    return FieldCipher(key, old)
+
+
+def reencrypt_database(engine: Engine) -> int:
+    """Move every encrypted free text to the current key (or to plain text when none is set), then
+    rebuild the files so the old ciphertext goes too; returns how many events changed."""
+    from aktivitetsplikt.storage.cipher import reencrypt
+    from aktivitetsplikt.storage.repository import SqlAlchemyUnitOfWorkFactory
+
+    if not isinstance(engine.uow, SqlAlchemyUnitOfWorkFactory):
+        return 0
+    changed = reencrypt(engine.uow.engine, engine.uow.cipher)
+    compact_database(engine)
+    return changed
+
+
+def compact_database(engine: Engine) -> bool:
+    """Rebuild the database files after erasures, so erased text is gone from them too (SQLite: VACUUM
+    and an emptied WAL; PostgreSQL: VACUUM FULL of the rewritten tables, again while a transaction still
+    open holds old row versions back). False when something was still held back. An embedder's own
+    storage is its own business."""
+    from aktivitetsplikt.storage.erasure import compact
+    from aktivitetsplikt.storage.repository import SqlAlchemyUnitOfWorkFactory
+
+    if isinstance(engine.uow, SqlAlchemyUnitOfWorkFactory):
+        return compact(engine.uow.engine)
+    return True
 
 
 def schema_status(engine: Engine) -> tuple[str | None, str]:

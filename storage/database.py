@@ -14,6 +14,7 @@ text (which may quote a statement's values, a pupil ref among them) stays in ``_
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -81,12 +82,24 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Space freed by an UPDATE or DELETE is zeroed, so erased text does not linger in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(IMMEDIATE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _create_private(database: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600) before SQLite creates it world-readable;
+    SQLite gives its -wal and -shm files the database file's permissions. An existing file is left as
+    it is, and a folder that does not exist is SQLite's to report."""
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    except OSError:
+        return
 
 
 def create_db_engine(url: str) -> Engine:
@@ -102,6 +115,7 @@ def create_db_engine(url: str) -> Engine:
         if parsed.database in (None, "", ":memory:"):
             msg = "database.url must name a SQLite file (sqlite:///aktivitetsplikt.db), not memory."
             raise ConfigError(msg)
+        _create_private(parsed.database)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_setup(engine)
         _translate_errors(engine)

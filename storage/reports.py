@@ -22,6 +22,7 @@ from aktivitetsplikt.engine.app.ports import DutyGauge
 from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation
 from aktivitetsplikt.storage.access import visible
+from aktivitetsplikt.storage.cipher import PLAIN, FieldCipher
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
 CASES = CaseRow.__table__
@@ -43,8 +44,9 @@ def _duty_order(duty: Obligation) -> tuple[int, datetime]:
 
 
 class SqlAlchemyReportRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cipher: FieldCipher = PLAIN) -> None:
         self.session = session
+        self.cipher = cipher
 
     def _year(self, stmt: Select[Any], school_year: str, school: str | None, scope: ReadScope | None) -> Select[Any]:
         stmt = stmt.where(CASES.c.school_year == school_year)
@@ -84,7 +86,7 @@ class SqlAlchemyReportRepository:
         events: dict[str, list[Event]] = {case_id: [] for case_id in ids}
         stmt = select(*EVENT_COLUMNS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)
         for row in self.session.execute(stmt).all():
-            events[row.case_id].append(Event(*row))
+            events[row.case_id].append(self.cipher.plain(Event(*row)))
         rows = self.session.execute(select(*CASE_COLUMNS).where(CASES.c.id.in_(ids))).all()
         cases = self._cases(rows, self._duties(ids))
         for case in cases:

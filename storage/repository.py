@@ -25,7 +25,9 @@ from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation,
 from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from aktivitetsplikt.storage.access import SqlAlchemyAccessLog, add_parties, visible
+from aktivitetsplikt.storage.cipher import PLAIN, FieldCipher
 from aktivitetsplikt.storage.database import IMMEDIATE
+from aktivitetsplikt.storage.erasure import SqlAlchemyErasure
 from aktivitetsplikt.storage.reports import CASE_COLUMNS, CASES, DUTIES, DUTY_COLUMNS, SqlAlchemyReportRepository
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
@@ -85,6 +87,7 @@ def event_from_row(row: Any) -> Event:
         document=row.document,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        seal=row.seal,
     )
 
 
@@ -141,6 +144,7 @@ def _event_values(event: Event) -> dict[str, Any]:
         "document": event.document,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        "seal": event.seal,
     }
 
 
@@ -179,8 +183,9 @@ def _case_values(case: Case) -> dict[str, Any]:
 
 
 class SqlAlchemyCaseRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cipher: FieldCipher = PLAIN) -> None:
         self.session = session
+        self.cipher = cipher
 
     def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
         case = self._read(ref, scope, lock=False)
@@ -220,7 +225,7 @@ class SqlAlchemyCaseRepository:
 
     def events(self, case_id: str) -> list[Event]:
         stmt = select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
-        return [event_from_row(r) for r in self.session.scalars(stmt)]
+        return [self.cipher.plain(event_from_row(r)) for r in self.session.scalars(stmt)]
 
     def next_number(self, school: str, school_year: str) -> int:
         if self.session.get_bind().dialect.name == "postgresql":
@@ -271,7 +276,7 @@ class SqlAlchemyCaseRepository:
             raise ConcurrencyConflict(case.number) from exc
 
     def _write_step(self, decision: Decision) -> None:
-        self.session.execute(insert(EventRow), [_event_values(decision.event)])
+        self.session.execute(insert(EventRow), [_event_values(self.cipher.stored(decision.event))])
         if decision.created:
             self.session.execute(insert(ObligationRow), [_obligation_values(o) for o in decision.created])
         for done in decision.satisfied:
@@ -494,22 +499,25 @@ class SqlAlchemyOutboxRepository:
 class SqlAlchemyUnitOfWork:
     """One transaction. Write transactions on SQLite take the write lock at BEGIN."""
 
-    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+    def __init__(self, engine: Engine, *, write: bool = False, cipher: FieldCipher = PLAIN) -> None:
         self._bind = engine.execution_options(**{IMMEDIATE: True}) if write else engine
+        self._cipher = cipher
         self.session: Session
         self.cases: SqlAlchemyCaseRepository
         self.duties: SqlAlchemyDutyRepository
         self.outbox: SqlAlchemyOutboxRepository
         self.reports: SqlAlchemyReportRepository
         self.access: SqlAlchemyAccessLog
+        self.erasure: SqlAlchemyErasure
 
     def __enter__(self) -> Self:
         self.session = Session(self._bind, expire_on_commit=False, autoflush=False)
-        self.cases = SqlAlchemyCaseRepository(self.session)
+        self.cases = SqlAlchemyCaseRepository(self.session, self._cipher)
         self.duties = SqlAlchemyDutyRepository(self.session)
         self.outbox = SqlAlchemyOutboxRepository(self.session)
-        self.reports = SqlAlchemyReportRepository(self.session)
+        self.reports = SqlAlchemyReportRepository(self.session, self._cipher)
         self.access = SqlAlchemyAccessLog(self.session)
+        self.erasure = SqlAlchemyErasure(self.session, self._cipher)
         return self
 
     def __exit__(
@@ -523,8 +531,10 @@ class SqlAlchemyUnitOfWork:
 
 
 class SqlAlchemyUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cipher: FieldCipher = PLAIN) -> None:
         self.engine = engine
+        self.cipher = cipher
+        """Encrypts free text on its way in and decrypts it on its way out (``storage.cipher``)."""
 
     def __call__(self, *, write: bool = False) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.engine, write=write)
+        return SqlAlchemyUnitOfWork(self.engine, write=write, cipher=self.cipher)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, text
 
 from aktivitetsplikt.engine.errors import SchemaOutdated
 
-HEAD_REVISION = "0004_access_log"
+HEAD_REVISION = "0005_event_seal"
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -104,6 +104,8 @@ class EventRow(Base):
     document: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[dict[str, Any] | None]
+    """Each free-text value's salt or, once erased, its hash (migration 0005_event_seal; NULL before)."""
 
     __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),)
 

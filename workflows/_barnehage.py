@@ -19,7 +19,7 @@ from aktivitetsplikt.engine.core.rules import Rule
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _barnehage_labels as words
 from aktivitetsplikt.workflows._audit import duty_to_act_audit
-from aktivitetsplikt.workflows._common import access
+from aktivitetsplikt.workflows._common import RETENTION, access
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import SHARED_RULES, owner_told_before_close, safe_conclusion, safe_to_close
 from aktivitetsplikt.workflows.barnehage_documents import DOCUMENTS
@@ -77,4 +77,5 @@ def kindergarten_pack(
         dossier=dossier,
         rules=RULES,
         access=access(stricter=stricter),
+        retention=RETENTION,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from aktivitetsplikt.engine.core.access_profile import AccessProfile
-from aktivitetsplikt.engine.core.pack import Labels
+from aktivitetsplikt.engine.core.pack import Labels, Retention
 from aktivitetsplikt.engine.core.spec import (
     CreateObligation,
     Notify,
@@ -176,3 +176,11 @@ def stricter_duty(f: Family, workflow: str, words: Labels) -> WorkflowSpec:
         reopen_step(f, f.documents["offence_report"], set_case=ACCUSED),
     )
     return _spec(f, workflow, words, transitions, principal_replaced_when="accused_is_leadership")
+
+
+RETENTION = Retention(years=3, archive=True)
+"""The default retention of every built-in workflow: the case's content stays 3 years after closing
+(long enough for a new report about the same pupil, a complaint to Statsforvaltaren and its enforcement
+to find the history), then goes to the archive first. Public bodies hand such documentation to their
+archive (arkivlova; the municipality's rules of preservation decide what is kept there), and the
+operational copy is erased (GDPR art. 5(1)(e)). A deployment sets its own under ``[retention.<workflow>]``."""

@@ -12,7 +12,7 @@ from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.workflows import _labels as words
 from aktivitetsplikt.workflows import _labels_2026 as added
 from aktivitetsplikt.workflows._audit_hooks import AUDIT_HOOKS
-from aktivitetsplikt.workflows._common import access
+from aktivitetsplikt.workflows._common import RETENTION, access
 from aktivitetsplikt.workflows._family import Family
 from aktivitetsplikt.workflows._rules import RULES
 from aktivitetsplikt.workflows._rules_2026 import RULES_2026
@@ -106,4 +106,5 @@ def school_pack(
         editions=editions,
         audit_hooks=AUDIT_HOOKS,
         access=access(stricter=stricter),
+        retention=RETENTION,
     )

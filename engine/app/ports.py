@@ -177,6 +177,20 @@ class AccessLog(Protocol):
         ...
 
 
+class ErasureRepository(Protocol):
+    """What retention and erasure need of the storage."""
+
+    def closed_before(self, workflow: str, before: datetime) -> builtins.list[tuple[str, str]]:
+        """(id, number) of the workflow's cases closed at or before ``before``, with no open duty, not yet
+        erased, the earliest closed first."""
+        ...
+
+    def store(self, decision: Decision, expected_version: int, erased: Sequence[Event]) -> None:
+        """The erased case (its pupil ref), its events' erased documents and seals, and the erasure
+        event, in the unit of work; ConcurrencyConflict when the case is no longer at ``expected_version``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     # Read-only members, so an adapter may hold its own repository types (a mutable protocol
     # attribute would have to be exactly CaseRepository).
@@ -190,6 +204,8 @@ class UnitOfWork(Protocol):
     def reports(self) -> ReportRepository: ...
     @property
     def access(self) -> AccessLog: ...
+    @property
+    def erasure(self) -> ErasureRepository: ...
 
     def __enter__(self) -> Self: ...
 
@@ -212,6 +228,7 @@ __all__ = [
     "Directory",
     "DutyGauge",
     "DutyRepository",
+    "ErasureRepository",
     "Notifier",
     "OutboxRepository",
     "ReportRepository",

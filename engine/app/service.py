@@ -8,8 +8,8 @@ from typing import Any
 import structlog
 
 from aktivitetsplikt.engine.app.dispatch import Dispatcher
+from aktivitetsplikt.engine.app.erasure import Erasing
 from aktivitetsplikt.engine.app.ports import Clock, Directory, Notifier, UnitOfWorkFactory
-from aktivitetsplikt.engine.app.reading import Reading
 from aktivitetsplikt.engine.app.retry import Retrying
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.access import Face
@@ -43,10 +43,11 @@ RETRY_ROLES = frozenset({"it_admin", "principal", "deputy", "school_owner"})
 """Who may queue a parked message again: operations, not a step of a case."""
 
 
-class Engine(Reading):
+class Engine(Erasing):
     """Runs cases through their workflows. Build one with :func:`aktivitetsplikt.engine.bootstrap`.
 
-    The reads (``get``, ``list_cases``, ``outbox``, ``access_log``, ``verify``) are in :class:`Reading`.
+    The reads (``get``, ``list_cases``, ``outbox``, ``access_log``, ``verify``) are in :class:`Reading`;
+    retention and erasure (``erase``, ``due_for_erasure``, ``erase_expired``) in :class:`Erasing`.
 
     Every write takes its locks in one order: the case (cases by id), then its duties; a transaction that
     failed for a transient reason (deadlock, serialization failure, SQLite busy) is run again by
@@ -135,6 +136,7 @@ class Engine(Reading):
             now = self.clock.now()
             with self.uow(write=True) as uow:
                 case = uow.cases.get_for_update(case_id)  # the case first; its duties after (the lock order)
+                self.refuse_erased(case, trigger)
                 if expected_version is not None and expected_version != case.version:
                     raise ConcurrencyConflict(case.number, expected_version, case.version)
                 if self.decider.needs_log(case, trigger):

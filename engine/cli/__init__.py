@@ -8,10 +8,32 @@ The console script is ``aktivitetsplikt.engine.cli:main``.
 from __future__ import annotations
 
 # Importing the command modules registers their commands on the apps of ``_app``.
-from aktivitetsplikt.engine.cli import access, agenda, cases, export, operations, reports, serve, workflows
+from aktivitetsplikt.engine.cli import (
+    access,
+    agenda,
+    cases,
+    export,
+    operations,
+    reports,
+    retention,
+    serve,
+    workflows,
+)
 from aktivitetsplikt.engine.cli._app import app
 
-__all__ = ["access", "agenda", "app", "cases", "export", "main", "operations", "reports", "serve", "workflows"]
+__all__ = [
+    "access",
+    "agenda",
+    "app",
+    "cases",
+    "export",
+    "main",
+    "operations",
+    "reports",
+    "retention",
+    "serve",
+    "workflows",
+]
 
 
 def main() -> None:

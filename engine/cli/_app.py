@@ -95,6 +95,10 @@ ReaderRole = Annotated[
         "--actor-role", help="staff, case_handler, principal, deputy, school_owner or it_admin.", show_default=False
     ),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Replace files that exist (a symbolic link is replaced, never followed)."),
+]
 ReaderSchool = Annotated[
     str | None, typer.Option("--actor-school", help="The reader's school (not for school_owner or it_admin).")
 ]

@@ -8,7 +8,6 @@ only typer and the standard library load here; the engine and jinja2 load when t
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import CaseRef, ReaderId, ReaderRole, ReaderSchool, case_app
+from aktivitetsplikt.engine.cli._app import CaseRef, ForceOption, ReaderId, ReaderRole, ReaderSchool, case_app
 from aktivitetsplikt.engine.core import i18n
 
 if TYPE_CHECKING:
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("html", "json", "pdf")
 LANGUAGES = ("nb", "nn")
-_PRIVATE = 0o600  # the export is confidential: a new file is readable by its owner only
 
 
 @case_app.command("export")
@@ -34,7 +32,13 @@ def case_export(
         str, typer.Option("--format", help="html (one printable page), pdf (that page as PDF/A on A4) or json.")
     ] = "html",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of standard output.", dir_okay=False)
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write to this new file (owner-only, 0600) instead of standard output; an existing file or "
+            "a symbolic link is refused without --force.",
+            dir_okay=False,
+        ),
     ] = None,
     lang: Annotated[
         str | None,
@@ -44,6 +48,7 @@ def case_export(
             "case's school's language.",
         ),
     ] = None,
+    force: ForceOption = False,
     actor_id: ReaderId = None,
     actor_role: ReaderRole = None,
     actor_school: ReaderSchool = None,
@@ -85,7 +90,7 @@ def case_export(
             sys.stdout.buffer.write(body)
             sys.stdout.buffer.flush()
         else:
-            _write(out, body, as_json)
+            _write(out, body, as_json, force)
             typer.echo(f"Dokumentasjonen av sak {case.number} er skrevet til {out}.", err=True)
         verdict = export.chain_verdict(case)
         if not verdict.intact:
@@ -98,12 +103,13 @@ def case_export(
     cli._run(as_json, work)
 
 
-def _write(path: Path, body: bytes, as_json: bool) -> None:
-    """Write the export to ``path``, created readable by its owner only."""
+def _write(path: Path, body: bytes, as_json: bool, force: bool) -> None:
+    """Write the export to ``path``: a new file readable by its owner only; an existing file or a symlink
+    only with ``force`` (replaced, never followed)."""
+    from aktivitetsplikt.engine.reports.files import write_private
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE)
-        with os.fdopen(fd, "wb") as file:
-            file.write(body)
+        write_private(path, body, force=force)
     except OSError as exc:
         msg = f"Cannot write {path} ({exc.strerror}); give a file in a folder you can write to."
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json)

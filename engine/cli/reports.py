@@ -24,6 +24,7 @@ them for tools instead: the JSON keys as headers, commas, values as in the JSON 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 
 from aktivitetsplikt.engine.cli import _app as cli
-from aktivitetsplikt.engine.cli._app import ReaderId, ReaderRole, ReaderSchool, app
+from aktivitetsplikt.engine.cli._app import ForceOption, ReaderId, ReaderRole, ReaderSchool, app
 from aktivitetsplikt.engine.core.i18n import N_, _
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
@@ -108,8 +109,9 @@ def audit(
     school: SchoolOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Also write JSON and CSV files to this folder.", file_okay=False),
+        typer.Option("--out", help="Also write JSON and CSV files (owner-only) to this folder.", file_okay=False),
     ] = None,
+    force: ForceOption = False,
     reads: Annotated[
         bool, typer.Option("--reads", help="Also list reads of each case by people with no role in it.")
     ] = False,
@@ -137,7 +139,7 @@ def audit(
 
     def work() -> None:
         report = _run_audit(engine, school_year, school, reader, reads)
-        written = _write_or_fail(report, out, as_json, machine_csv) if out is not None else []
+        written = _write_or_fail(report, out, as_json, machine_csv, force) if out is not None else []
         counts = {"with": report.cases_with_findings, "cases": len(report.cases)}
         counted = _("%(with)s of %(cases)s cases have findings.") % counts
         if as_json:
@@ -170,31 +172,37 @@ def _run_audit(engine: Engine, school_year: str, school: str | None, reader: Act
         return audit_school_year(engine, school_year, school, actor=reader, reads=reads, on_case=advance)
 
 
-def _write_or_fail(report: AuditReport, folder: Path, as_json: bool, machine: bool = False) -> list[Path]:
+def _write_or_fail(
+    report: AuditReport, folder: Path, as_json: bool, machine: bool = False, force: bool = False
+) -> list[Path]:
     try:
-        return write_audit(report, folder, machine=machine)
+        return write_audit(report, folder, machine=machine, force=force)
     except OSError as exc:
         msg = N_("Cannot write the audit to %(folder)s (%(reason)s); give a folder you can write to.")
         cli._fail(msg, cli.EXIT_USAGE, as_json=as_json, folder=folder, reason=exc.strerror or exc)
     raise AssertionError  # pragma: no cover - _fail exits
 
 
-def write_audit(report: AuditReport, folder: Path, *, machine: bool = False) -> list[Path]:
-    """Write the audit's files (see the module docstring) into ``folder``; returns the paths written.
-    ``machine``: the CSV files for tools rather than for Norwegian offices."""
+def write_audit(report: AuditReport, folder: Path, *, machine: bool = False, force: bool = False) -> list[Path]:
+    """Write the audit's files (see the module docstring) into ``folder``, each private (0600); returns
+    the paths written. ``machine``: the CSV files for tools rather than for Norwegian offices. Without
+    ``force`` a file that exists already refuses the whole audit, unwritten."""
     from aktivitetsplikt.engine.reports.audit import CSV_FIELDS, SUMMARY_FIELDS
+    from aktivitetsplikt.engine.reports.files import private_folder, refuse_existing, write_private
 
-    folder.mkdir(parents=True, exist_ok=True)
-    csv_file = _write_csv if machine else _write_office_csv
-    written = [
-        _write_json(folder / "audit.json", report.to_json()),
-        csv_file(folder / "audit-summary.csv", SUMMARY_FIELDS, (s.csv_row() for s in report.schools)),
-        csv_file(folder / "audit-cases.csv", CSV_FIELDS, (a.csv_row() for a in report.cases)),
-        csv_file(folder / "audit-findings.csv", FINDING_FIELDS, _finding_rows(report)),
-    ]
+    csv_file = _csv if machine else _office_csv
+    files: dict[Path, str | bytes] = {
+        folder / "audit.json": _json(report.to_json()),
+        folder / "audit-summary.csv": csv_file(SUMMARY_FIELDS, (s.csv_row() for s in report.schools)),
+        folder / "audit-cases.csv": csv_file(CSV_FIELDS, (a.csv_row() for a in report.cases)),
+        folder / "audit-findings.csv": csv_file(FINDING_FIELDS, _finding_rows(report)),
+    }
     for case in report.cases:
-        written.append(_write_json(folder / f"{_file_name(case.number)}.json", case.to_json()))
-    return written
+        files[folder / f"{_file_name(case.number)}.json"] = _json(case.to_json())
+    private_folder(folder)
+    if not force:
+        refuse_existing(list(files))
+    return [write_private(path, content, force=force) for path, content in files.items()]
 
 
 FINDING_FIELDS = ("number", "case_id", "school", "check", "code", "label", "detail")
@@ -218,26 +226,25 @@ def _file_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", number)
 
 
-def _write_json(path: Path, value: Any) -> Path:
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_csv(path: Path, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Path:
-    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+def _csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    return handle.getvalue().encode(CSV_ENCODING)
 
 
-def _write_office_csv(path: Path, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Path:
+def _office_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
     """CSV for Norwegian Excel: semicolons, headers in the current language, ja/nei, decimal commas."""
-    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow([_(HEADERS[f]) if f in HEADERS else f for f in fields])
-        writer.writerows([_office_value(row.get(f)) for f in fields] for row in rows)
-    return path
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle, delimiter=";")
+    writer.writerow([_(HEADERS[f]) if f in HEADERS else f for f in fields])
+    writer.writerows([_office_value(row.get(f)) for f in fields] for row in rows)
+    return handle.getvalue().encode(CSV_ENCODING)
 
 
 def _office_value(value: Any) -> Any:

@@ -31,6 +31,8 @@ _ENV_ONLY_SECRETS = (
     (("notifiers", "webhook"), "secret"),
     (("http", "auth"), "dev_secret"),
     (("http",), "metrics_token"),
+    (("encryption",), "key"),
+    (("encryption",), "old_keys"),
 )
 
 

@@ -25,6 +25,7 @@ from pydantic_settings import (
 )
 
 from aktivitetsplikt.engine.config.access import AccessSettings
+from aktivitetsplikt.engine.config.encryption import EncryptionSettings
 from aktivitetsplikt.engine.config.http import AuthSettings, HttpSettings
 from aktivitetsplikt.engine.config.loading import (
     CONFIG_ENV,
@@ -34,6 +35,7 @@ from aktivitetsplikt.engine.config.loading import (
     read_toml,
     refuse_in_file,
 )
+from aktivitetsplikt.engine.config.retention import ArchiveSettings, RetentionSettings
 from aktivitetsplikt.engine.config.sections import (
     CalendarSettings,
     Channel,
@@ -108,6 +110,12 @@ class Settings(BaseSettings):
     """``[http]``: the HTTP service (``aktivitetsplikt serve``) and its token verification."""
     access: AccessSettings = Field(default_factory=AccessSettings)
     """``[access]``: the ids honoured as ``it_admin``."""
+    retention: dict[str, RetentionSettings] = Field(default_factory=dict)
+    """``[retention.<workflow>]``: years after closing, and whether the archive gets the case first."""
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    """``[archive]``: the folder ``retention run`` writes each case's dossier to before erasing it."""
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
+    """``[encryption]``: AES-GCM keys for free text at rest, only from the environment."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)

@@ -2,22 +2,40 @@
 
 A changed, removed or reordered event breaks the chain from that point on; ``verify`` names the first
 broken link.
+
+Two formats live side by side, per event. Format 1 (events recorded before seals, ``seal`` NULL) hashes
+the document itself. Format 2 (every event since) hashes the document's skeleton instead, in which each
+free-text value counts by its own salted hash (``core.seal``): erasing free text leaves that hash
+behind, so an erased case's chain still verifies. An event whose text was erased must be listed, with
+its hash, by a later erasure event of the same case; an event of format 1 that was erased is checked by
+its link and that listing alone (its own hash covered the text that is gone).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from aktivitetsplikt.engine.core.seal import canonical_json, is_erased, is_legacy, skeleton
+
+__all__ = [
+    "ERASURE_LABELS",
+    "ERASURE_TRIGGER",
+    "GENESIS",
+    "ChainVerdict",
+    "canonical_json",
+    "event_hash",
+    "verify_chain",
+]
+
 GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+ERASURE_TRIGGER = "erased"
+"""The trigger of the event an erasure appends: ``document.events`` lists each erased event's seq and hash."""
+ERASURE_LABELS = {"nb": "Innhold slettet", "nn": "Innhald sletta"}
+"""What the erasure step is called where a dossier or a timeline shows it."""
 
 
 def event_hash(
@@ -33,9 +51,16 @@ def event_hash(
     from_state: str | None,
     to_state: str,
     document: dict[str, Any],
+    seal: dict[str, str] | None = None,
 ) -> str:
+    """The hash of an event; with a ``seal`` (format 2) it covers the document's skeleton, each free-text
+    value by its own salted hash."""
+    content: dict[str, Any] = (
+        {"document": document} if seal is None else {"chain": 2, "skeleton": skeleton(document, seal)}
+    )
     body = canonical_json(
-        {
+        content
+        | {
             "case_id": case_id,
             "seq": seq,
             "at": at.isoformat(),
@@ -45,7 +70,6 @@ def event_hash(
             "trigger": trigger,
             "from_state": from_state,
             "to_state": to_state,
-            "document": document,
         }
     )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
@@ -71,15 +95,24 @@ class ChainVerdict:
         }
 
 
-def verify_chain(case_id: str, events: Sequence[Any], head_hash: str | None = None) -> ChainVerdict:
-    """Recompute every link; ``head_hash`` (kept on the case) also catches a removed last event."""
-    prev = GENESIS
-    for expected_seq, event in enumerate(events, start=1):
-        if event.seq != expected_seq:
-            return ChainVerdict(case_id, len(events), False, expected_seq, f"event {expected_seq} is missing")
-        if event.prev_hash != prev:
-            return ChainVerdict(case_id, len(events), False, event.seq, "the link to the previous event is broken")
-        recomputed = event_hash(
+def erased_events(events: Sequence[Any]) -> dict[int, str]:
+    """Seq -> hash of every event that an erasure event of the log lists as erased."""
+    listed: dict[int, str] = {}
+    for event in events:
+        if event.trigger == ERASURE_TRIGGER:
+            for item in event.document.get("events", []):
+                seq = item.get("seq") if isinstance(item, dict) else None
+                if isinstance(seq, int) and seq < event.seq:
+                    listed[seq] = str(item.get("hash"))
+    return listed
+
+
+def _recomputed(prev: str, event: Any) -> str | None:
+    seal = getattr(event, "seal", None)
+    if is_legacy(seal):
+        return str(event.hash)  # format 1, erased: its own hash covered the text; the link and listing remain
+    try:
+        return event_hash(
             prev,
             case_id=event.case_id,
             seq=event.seq,
@@ -91,8 +124,24 @@ def verify_chain(case_id: str, events: Sequence[Any], head_hash: str | None = No
             from_state=event.from_state,
             to_state=event.to_state,
             document=event.document,
+            seal=seal,
         )
-        if recomputed != event.hash:
+    except (KeyError, IndexError, TypeError, ValueError):  # a seal naming a value the document lacks
+        return None
+
+
+def verify_chain(case_id: str, events: Sequence[Any], head_hash: str | None = None) -> ChainVerdict:
+    """Recompute every link; ``head_hash`` (kept on the case) also catches a removed last event."""
+    prev = GENESIS
+    listed = erased_events(events)
+    for expected_seq, event in enumerate(events, start=1):
+        if event.seq != expected_seq:
+            return ChainVerdict(case_id, len(events), False, expected_seq, f"event {expected_seq} is missing")
+        if event.prev_hash != prev:
+            return ChainVerdict(case_id, len(events), False, event.seq, "the link to the previous event is broken")
+        if is_erased(getattr(event, "seal", None)) and listed.get(event.seq) != event.hash:
+            return ChainVerdict(case_id, len(events), False, event.seq, "text was erased without an erasure event")
+        if _recomputed(prev, event) != event.hash:
             return ChainVerdict(case_id, len(events), False, event.seq, "the event was changed after it was recorded")
         prev = event.hash
     if head_hash is not None and head_hash != prev:

@@ -24,6 +24,7 @@ from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requi
 from aktivitetsplikt.engine.core.policy import Policy, Unit
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.rules import CYCLE_ATTRIBUTE, RuleContext
+from aktivitetsplikt.engine.core.seal import seal_document
 from aktivitetsplikt.engine.core.spec import NEW_STATE, Outcome, TransitionSpec, WorkflowSpec
 from aktivitetsplikt.engine.errors import (
     ConfigError,
@@ -265,6 +266,7 @@ class Decider:
             from_state=None if transition.creates_case else case.state,
             to_state=dest,
             document=stored,
+            seal=seal_document(document),
         )
         updated.head_hash = event.hash
         messages = self._notices(spec, updated, transition, outcome, created, now)

@@ -105,8 +105,20 @@ PastInstant = Annotated[Instant, AfterValidator(_not_future)]
 CaseInstant = Annotated[PastInstant, AfterValidator(_not_before_case)]
 """A step of the case (``occurred_at``, ``notified_at``, ``held_at``): not in the future, not before the case."""
 
+
+class _FreeText:
+    """The mark of free text in a documentation model: what erasure erases (``core.seal``)."""
+
+    def __repr__(self) -> str:
+        return "FREE_TEXT"
+
+
+FREE_TEXT = _FreeText()
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), AfterValidator(_printable)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    AfterValidator(_printable),
+    FREE_TEXT,
 ]
 StaffRef = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_printable)

@@ -99,6 +99,9 @@ class Event:
     document: dict[str, Any]
     prev_hash: str
     hash: str
+    seal: dict[str, str] | None = None
+    """Each free-text value's salt, or its hash once erased (``core.seal``); None on events recorded
+    before seals (chain format 1), which hash their document as it stands."""
 
     @classmethod
     def chained(
@@ -115,8 +118,10 @@ class Event:
         from_state: str | None,
         to_state: str,
         document: dict[str, Any],
+        seal: dict[str, str] | None = None,
     ) -> Event:
-        """The event that follows ``prev_hash`` in its case's chain, with its own hash computed."""
+        """The event that follows ``prev_hash`` in its case's chain, with its own hash computed; ``seal``
+        names the document's free-text values (none when not given)."""
         fields: dict[str, Any] = {
             "case_id": case_id,
             "seq": seq,
@@ -128,6 +133,7 @@ class Event:
             "from_state": from_state,
             "to_state": to_state,
             "document": document,
+            "seal": dict(seal or {}),
         }
         return cls(prev_hash=prev_hash, hash=event_hash(prev_hash, **fields), **fields)
 

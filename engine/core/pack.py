@@ -66,6 +66,18 @@ class Labels(BaseModel):
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long a closed case's content stays after closing, and whether the archive gets it first.
+
+    ``aktivitetsplikt retention run`` erases the pupil ref and every free-text value of a case closed
+    ``years`` ago (with no duty open), after writing its dossier to the configured archive folder when
+    ``archive`` says so. ``[retention.<workflow>]`` in config overrides either."""
+
+    years: int = 3
+    archive: bool = True
+
+
+@dataclass(frozen=True)
 class Edition:
     """What one version of a workflow audits and shows its own way; what it leaves out is the pack's."""
 
@@ -94,6 +106,8 @@ class WorkflowPack:
     """The pack's own audit checks by name, for what an audit profile cannot declare (``hooks``)."""
     access: AccessProfile = field(default_factory=AccessProfile)
     """Where the law names the people with a part in a case (who hold a measure, who is accused)."""
+    retention: Retention = field(default_factory=Retention)
+    """The default retention of the workflow's closed cases (``[retention.<workflow>]`` overrides it)."""
 
     @property
     def latest(self) -> WorkflowSpec:

@@ -68,7 +68,8 @@ def codes(audit: CaseAudit) -> list[tuple[str, str]]:
 
 
 def rechained(case: Case, events: list[Event]) -> Case:
-    """The case with this log, renumbered and hashed again: intact, as if it had been recorded so."""
+    """The case with this log, renumbered and hashed again (chain format 1, no seal): intact, as if an
+    older version had recorded it so."""
     prev, fixed = GENESIS, []
     for seq, e in enumerate(events, start=1):
         digest = event_hash(
@@ -84,7 +85,7 @@ def rechained(case: Case, events: list[Event]) -> Case:
             to_state=e.to_state,
             document=e.document,
         )
-        fixed.append(replace(e, seq=seq, prev_hash=prev, hash=digest))
+        fixed.append(replace(e, seq=seq, prev_hash=prev, hash=digest, seal=None))
         prev = digest
     return replace(case, events=fixed, head_hash=prev, last_seq=len(fixed))
 

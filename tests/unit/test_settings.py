@@ -153,6 +153,9 @@ class TestDefaults:
                 "metrics_token": None,
             },
             "access": {"it_admins": []},
+            "retention": {},
+            "archive": {"folder": None},
+            "encryption": {"key": None, "old_keys": []},
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 

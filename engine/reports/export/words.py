@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from aktivitetsplikt.engine.core import texts
+from aktivitetsplikt.engine.core.chain import ERASURE_LABELS, ERASURE_TRIGGER
 from aktivitetsplikt.engine.core.documents import lookup
 from aktivitetsplikt.engine.core.dossier_layout import DossierLayout, DossierSection, DossierWords, SectionWords
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
@@ -72,6 +73,8 @@ class Words:
         return words.get(self.language) or words.get("nb") or SectionWords(title=section.key)
 
     def step(self, trigger: str) -> str:
+        if trigger == ERASURE_TRIGGER and trigger not in self.labels.steps:
+            return ERASURE_LABELS[self.language]
         return self.labels.steps.get(trigger, trigger)
 
     def state(self, state: str | None) -> str | None:
