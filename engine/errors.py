@@ -174,11 +174,11 @@ class ConfigError(AktivitetspliktError):
 
 
 _BUSY = {
-    "deadlock": ("transactions kept waiting for each other (deadlock)", "transaksjoner ventet på hverandre (vranglås)"),
-    "serialization": ("concurrent transactions could not be serialised", "samtidige transaksjoner kunne ikke ordnes"),
-    "locked": ("another writer held the database lock", "en annen skriver holdt låsen på databasen"),
-    "lock_timeout": ("a lock was not released in time", "en lås ble ikke ledig i tide"),
-    "contended": ("the case kept changing while the step was decided", "saken ble endret mens steget ble avgjort"),
+    "deadlock": N_("transactions kept waiting for each other (deadlock)"),
+    "serialization": N_("concurrent transactions could not be serialised"),
+    "locked": N_("another writer held the database lock"),
+    "lock_timeout": N_("a lock was not released in time"),
+    "contended": N_("the case kept changing while the step was decided"),
 }
 
 
@@ -192,11 +192,8 @@ class DatabaseBusy(ConfigError):
     def __init__(self, reason: str, *, retryable: bool) -> None:
         self.reason = reason
         self.retryable = retryable
-        english, norwegian = _BUSY.get(reason, _BUSY["locked"])
-        msg = f"The database is busy ({english}); nothing was stored, try again in a moment."
-        super().__init__(msg)
-        self.nb = f"Databasen er opptatt ({norwegian}); ingenting ble lagret, prøv igjen om litt."
-        """The sentence in Norwegian (bokmål) for people, e.g. on the command line."""
+        msg = N_("The database is busy (%(why)s); nothing was stored, try again in a moment.")
+        super().__init__(msg, why=Phrase(_BUSY.get(reason, _BUSY["locked"])))
 
 
 class DatabaseUnavailable(ConfigError):
@@ -205,10 +202,11 @@ class DatabaseUnavailable(ConfigError):
 
     def __init__(self, where: str) -> None:
         self.where = where
-        msg = f"The database {where} cannot be reached; check that its server runs and accepts connections, then retry."
-        super().__init__(msg)
-        self.nb = f"Databasen {where} svarer ikke; sjekk at databaseserveren kjører og kan nås, og prøv igjen."
-        """The sentence in Norwegian (bokmål) for people, e.g. on the command line."""
+        msg = N_(
+            "The database %(where)s cannot be reached; check that its server runs and accepts connections, "
+            "then try again."
+        )
+        super().__init__(msg, where=where)
 
 
 class SchemaOutdated(ConfigError):

@@ -193,19 +193,10 @@ def _errors(as_json: bool) -> Iterator[None]:
     """Turn every expected failure into one sentence on stderr and the spec's exit code."""
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    from aktivitetsplikt.engine.errors import (
-        AktivitetspliktError,
-        DatabaseBusy,
-        DatabaseUnavailable,
-        DocumentationMissing,
-    )
+    from aktivitetsplikt.engine.errors import AktivitetspliktError, DocumentationMissing
 
     try:
         yield
-    except (DatabaseBusy, DatabaseUnavailable) as exc:
-        # What it is (busy, or not reachable): English for tools, Norwegian (bokmål) for people; never the
-        # driver's text, which may quote values.
-        _fail(exc.message, exc.exit_code, as_json=as_json, error=type(exc).__name__, text=exc.nb)
     except AktivitetspliktError as exc:
         fields = [f.to_json() for f in exc.fields] if isinstance(exc, DocumentationMissing) else None
         text = _person_text(exc)

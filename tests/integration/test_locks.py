@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from aktivitetsplikt.engine import Engine, FixedClock, bootstrap, load_settings
+from aktivitetsplikt.engine.core.i18n import translate
 from aktivitetsplikt.engine.errors import ConcurrencyConflict, DatabaseBusy, DatabaseUnavailable
 from aktivitetsplikt.storage.database import IMMEDIATE, create_db_engine, typed_error
 from tests.conftest import ADMIN, TEACHER, report_doc
@@ -209,7 +210,7 @@ class TestTypedErrors:
         finally:
             db.dispose()
         assert raised.value.where.startswith("127.0.0.1:1/")
-        assert "svarer ikke" in raised.value.nb
+        assert "svarer ikke" in raised.value.text(lambda message: translate(message, "nb"))
 
 
 def test_sqlite_busy_is_a_retryable_database_busy(engine: Engine) -> None:
