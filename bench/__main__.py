@@ -82,6 +82,7 @@ def run(quick: bool, only: set[str] | None) -> list[Figure]:
             results.extend(figures.cli_start(base, folder, 5 if quick else 15))
     if wanted("audit"):
         results.extend(figures.audit(folder, 3 if quick else 7))
+    results.extend(_record_figures(folder, quick) if wanted("record") else [])
     if wanted("memory"):
         results.append(figures.memory(folder, 20_000 if quick else 100_000))
     if wanted("http"):
@@ -101,6 +102,14 @@ def _load_figure(folder: Path, quick: bool) -> list[Figure]:
         return [load.figure(pg, folder / "load", 20 if quick else 60)]
     finally:
         _drop_pg(pg)
+
+
+def _record_figures(folder: Path, quick: bool) -> list[Figure]:
+    """Issue 11: the audit's projection check, and a checkpoint over the 100k database."""
+    from bench import record
+
+    runs = 3 if quick else 7
+    return [record.projection(folder, runs), *record.checkpoint(figures.big_sqlite("open-100k"), folder, runs)]
 
 
 def _http_figures(folder: Path, quick: bool) -> list[Figure]:
@@ -153,7 +162,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["transition", "read", "sweep", "audit", "cli", "memory", "http", "load"],
+        choices=["transition", "read", "sweep", "audit", "cli", "memory", "http", "record", "load"],
         help="measure only these figures (repeatable)",
     )
     parser.add_argument(

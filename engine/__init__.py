@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from aktivitetsplikt.engine.core.model import Actor, Case, Event, Obligation, OutboxMessage
     from aktivitetsplikt.engine.core.registry import WorkflowRegistry
     from aktivitetsplikt.engine.core.spec import WorkflowSpec
+    from aktivitetsplikt.engine.core.verdict import CaseVerdict
     from aktivitetsplikt.engine.errors import (
         AktivitetspliktError,
         CaseNotFound,
@@ -46,6 +47,7 @@ _EXPORTS = {
     "Duration": "core.calendar",
     "SchoolCalendar": "core.calendar",
     "ChainVerdict": "core.chain",
+    "CaseVerdict": "core.verdict",
     "FixedClock": "app.clock",
     "SystemClock": "app.clock",
     "AktivitetspliktError": "errors",
@@ -80,6 +82,7 @@ __all__ = [
     "AktivitetspliktError",
     "Case",
     "CaseNotFound",
+    "CaseVerdict",
     "ChainVerdict",
     "Clock",
     "ConcurrencyConflict",

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import structlog
 
+from aktivitetsplikt.engine.app.checkpoints import Publish, checkpoint_once
 from aktivitetsplikt.engine.app.ports import Notifier
 from aktivitetsplikt.engine.app.service import Engine
 from aktivitetsplikt.engine.errors import ConfigError
@@ -96,7 +97,10 @@ def guarded(name: str, job: Callable[[], Any], observe: Observer | None = None) 
             return
         if observe is not None:
             observe(name, time.perf_counter() - started, True)
-        summary = result.to_json() if hasattr(result, "to_json") else {"steps": len(result or [])}
+        if isinstance(result, dict):
+            summary = result
+        else:
+            summary = result.to_json() if hasattr(result, "to_json") else {"steps": len(result or [])}
         if any(summary.values()):
             log.info(f"{name}_done", **summary)
 
@@ -104,12 +108,28 @@ def guarded(name: str, job: Callable[[], Any], observe: Observer | None = None) 
 
 
 class Daemon:
-    def __init__(self, engine: Engine, notifier: Notifier, observe: Observer | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        notifier: Notifier,
+        observe: Observer | None = None,
+        checkpoint_webhook: Publish | None = None,
+    ) -> None:
         self.engine = engine
         self.observe = observe
+        self.checkpoint_webhook = checkpoint_webhook
+        """Where checkpoints go besides ``[checkpoint] folder`` (``[checkpoint] webhook = true``)."""
         self.dispatcher = engine.dispatcher(notifier)
         self.stopping = threading.Event()
         self._scheduler: Any = None
+
+    def checkpoint(self) -> dict[str, int]:
+        """Write one signed checkpoint (the ``[checkpoint]`` job); logs the count, never a case's content."""
+        engine = self.engine
+        content, _ = checkpoint_once(
+            engine.uow, engine.settings.checkpoint, engine.clock.now(), self.checkpoint_webhook
+        )
+        return {"cases": int(content["count"])}
 
     def _stop(self, signum: int, _frame: FrameType | None) -> None:
         log.info("daemon_stopping", signal=signal.Signals(signum).name)
@@ -146,6 +166,17 @@ class Daemon:
             next_run_time=start,
             misfire_grace_time=max(int(dispatch_every), 1),
         )
+        every = self.engine.settings.checkpoint.every
+        if every is not None:
+            seconds = every.total_seconds()
+            scheduler.add_job(
+                guarded("checkpoint", self.checkpoint, self.observe),
+                "interval",
+                seconds=seconds,
+                id="checkpoint",
+                next_run_time=start,
+                misfire_grace_time=max(int(seconds), 1),
+            )
         self._scheduler = scheduler
         _scheduler_logs_to_structlog()
         signal.signal(signal.SIGTERM, self._stop)

@@ -23,6 +23,7 @@ from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation
 from aktivitetsplikt.storage.access import visible
 from aktivitetsplikt.storage.cipher import PLAIN, FieldCipher
+from aktivitetsplikt.storage.records import RecordQueries
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, OutboxRow
 
 CASES = CaseRow.__table__
@@ -43,7 +44,7 @@ def _duty_order(duty: Obligation) -> tuple[int, datetime]:
     return (duty.created_seq, duty.due_at)
 
 
-class SqlAlchemyReportRepository:
+class SqlAlchemyReportRepository(RecordQueries):
     def __init__(self, session: Session, cipher: FieldCipher = PLAIN) -> None:
         self.session = session
         self.cipher = cipher

@@ -88,6 +88,7 @@ def event_from_row(row: Any) -> Event:
         prev_hash=row.prev_hash,
         hash=row.hash,
         seal=row.seal,
+        effects=row.effects,
     )
 
 
@@ -145,6 +146,7 @@ def _event_values(event: Event) -> dict[str, Any]:
         "prev_hash": event.prev_hash,
         "hash": event.hash,
         "seal": event.seal,
+        "effects": event.effects,
     }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, text
 
 from aktivitetsplikt.engine.errors import SchemaOutdated
 
-HEAD_REVISION = "0005_event_seal"
+HEAD_REVISION = "0006_event_effects"
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -106,6 +106,8 @@ class EventRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
     seal: Mapped[dict[str, Any] | None]
     """Each free-text value's salt or, once erased, its hash (migration 0005_event_seal; NULL before)."""
+    effects: Mapped[dict[str, Any] | None]
+    """What the step did to the projection, hashed with the event (migration 0006_event_effects)."""
 
     __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),)
 

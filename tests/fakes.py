@@ -22,6 +22,7 @@ from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.access import AccessRecord, ReadScope
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Event, Obligation, OutboxMessage, Party
+from aktivitetsplikt.engine.core.numbering import Numbered
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
 
@@ -227,6 +228,23 @@ class InMemoryAccessLog:
         return {case_id: sorted(self._store.parties.get(case_id, set()), key=repr) for case_id in case_ids}
 
 
+class InMemoryRecords:
+    """The reads of the ``ReportRepository`` port that ``verify`` makes, over an :class:`InMemoryStore`."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    def numbering(self, school_year: str | None = None, school: str | None = None) -> list[Numbered]:
+        return [
+            Numbered(c.school, c.school_year, int(c.number.rsplit("-", 1)[1]), c.number)
+            for c in self._store.cases.values()
+            if school_year in (None, c.school_year) and school in (None, c.school)
+        ]
+
+    def outbox_of(self, case_ids: Sequence[str]) -> dict[str, list[OutboxMessage]]:
+        return {case_id: self._store.messages(case_id) for case_id in case_ids}
+
+
 class InMemoryUnitOfWork:
     """One transaction over the store: staged writes land on ``commit()``, are dropped on exit."""
 
@@ -234,6 +252,7 @@ class InMemoryUnitOfWork:
         self.write = write
         self.cases = InMemoryCaseRepository(store, write=write)
         self.access = InMemoryAccessLog(store)
+        self.reports = InMemoryRecords(store)
         self._store = store
         self.committed = False
 

@@ -13,8 +13,10 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from aktivitetsplikt.engine.core.access import AccessRecord, ReadScope
+from aktivitetsplikt.engine.core.checkpoint import Head
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage, Party
+from aktivitetsplikt.engine.core.numbering import Numbered
 
 
 class Clock(Protocol):
@@ -158,6 +160,26 @@ class ReportRepository(Protocol):
 
     def outbox_counts(self) -> dict[str, int]:
         """Outbox messages per status."""
+        ...
+
+    def numbering(self, school_year: str | None = None, school: str | None = None) -> list[Numbered]:
+        """Every case's (unit, school year, sequence, number), of one year and unit when given."""
+        ...
+
+    def heads(self) -> Iterator[Head]:
+        """Every case's head, in case id order."""
+        ...
+
+    def hashes_at(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The hash of each (case id, seq) event that exists."""
+        ...
+
+    def latest_at(self, case_ids: Sequence[str]) -> dict[str, datetime]:
+        """When each case's latest event was recorded."""
+        ...
+
+    def outbox_of(self, case_ids: Sequence[str]) -> dict[str, builtins.list[OutboxMessage]]:
+        """Every outbox message of each case."""
         ...
 
 

@@ -13,10 +13,13 @@ from typing import Any
 
 from aktivitetsplikt.engine.app.ports import CaseQuery, Clock, UnitOfWorkFactory
 from aktivitetsplikt.engine.core.access import AccessRecord, CaseReads, Face, ReadKind, ReadScope
-from aktivitetsplikt.engine.core.chain import ChainVerdict, verify_chain
 from aktivitetsplikt.engine.core.decide import Decider
 from aktivitetsplikt.engine.core.model import Actor, Case, OutboxMessage
+from aktivitetsplikt.engine.core.numbering import numbering_findings
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
+from aktivitetsplikt.engine.core.spec import WorkflowSpec
+from aktivitetsplikt.engine.core.verdict import CaseVerdict, check_case
+from aktivitetsplikt.engine.errors import WorkflowNotFound
 
 
 class Reading:
@@ -118,10 +121,27 @@ class Reading:
             case = uow.cases.get(case_id)
         return self.decider.allowed_triggers(case, actor)
 
-    def verify(self, case_id: str, *, actor: Actor) -> ChainVerdict:
-        """Check the case's hash chain: every event as it was recorded, none missing (a logged read)."""
-        case = self.get(case_id, actor=actor, read="verify")
-        return verify_chain(case.id, case.events or [], case.head_hash)
+    def verify(self, case_id: str, *, actor: Actor) -> CaseVerdict:
+        """Check the case (a logged read): its hash chain (every event as it was recorded, none missing),
+        every stored field, duty, message and party against its log replayed through its workflow, and
+        the numbering of its unit's school year (no gap, no number twice)."""
+        scope = self.scope(actor)
+        with self.uow(write=True) as uow:
+            case = uow.cases.get(case_id, with_events=True, scope=scope)
+            uow.access.append(self.records(actor, [case], "verify"))
+            messages = uow.reports.outbox_of([case.id])[case.id]
+            parties = uow.access.parties([case.id]).get(case.id, [])
+            numbered = uow.reports.numbering(case.school_year, case.school)
+            uow.commit()
+        return check_case(case, self.spec_or_none, messages, parties, numbering_findings(numbered))
+
+    def spec_or_none(self, workflow: str, version: str) -> WorkflowSpec | None:
+        """The spec a log names, or None when this deployment does not know it (then a replay checks no
+        step against the workflow)."""
+        try:
+            return self.registry.spec(workflow, version)
+        except WorkflowNotFound:
+            return None
 
     def case_json(self, case: Case, actor: Actor | None = None) -> dict[str, Any]:
         """The spec section 11 shape of a case already read. ``allowed_triggers``: what ``actor`` may fire

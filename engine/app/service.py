@@ -179,17 +179,20 @@ class Engine(Erasing):
 
     # --- deadlines and messages ------------------------------------------------------------------------
 
-    def sweep(self) -> list[QueuedStep]:
+    def sweep(self, skipped: list[str] | None = None) -> list[QueuedStep]:
         """Take every escalation step that is due now, each exactly once, batch by batch. Safe to run
         from several daemons at once on PostgreSQL: a batch locks its cases (by id, skipping those another
         transaction holds), then their due duties, the same order a step takes. A case is visited at most
-        once a sweep; one skipped because it was locked is taken by the next sweep, or by its holder."""
+        once a sweep; one skipped because it was locked is taken by the next sweep, or by its holder.
+
+        History is never written backwards: a case whose latest event is later than the clock's now
+        (``sweep --now`` in the past) gets nothing; its number is added to ``skipped``."""
         now = self.clock.now()
         batch = self.settings.daemon.batch_size
         taken: list[QueuedStep] = []
         after = ""  # case ids are compared as text; every id sorts after the empty one
 
-        def escalate_batch() -> tuple[str, list[QueuedStep]] | None:
+        def escalate_batch() -> tuple[str, list[QueuedStep], list[str]] | None:
             with self.uow(write=True) as uow:
                 cases = uow.cases.lock_due(now, after, batch)
                 if not cases:
@@ -197,22 +200,31 @@ class Engine(Erasing):
                 by_case: dict[str, list[Obligation]] = {c.id: [] for c in cases}
                 for duty in uow.duties.lock_due(list(by_case), now):
                     by_case[duty.case_id].append(duty)
+                latest = uow.reports.latest_at(sorted(by_case))
                 decisions: list[Decision] = []
                 batch_steps: list[QueuedStep] = []
+                in_future: list[str] = []
                 for case in cases:
-                    if by_case[case.id]:  # none left: another sweeper escalated them before we locked
-                        decided, steps = self.escalator.escalate(case, by_case[case.id], now)
-                        decisions.extend(decided)
-                        batch_steps.extend(steps)
+                    if not by_case[case.id]:  # none left: another sweeper escalated them before we locked
+                        continue
+                    if latest.get(case.id, now) > now:
+                        log.warning("sweep_skipped_case_in_future", case_id=case.id, latest_event=str(latest[case.id]))
+                        in_future.append(case.number)
+                        continue
+                    decided, steps = self.escalator.escalate(case, by_case[case.id], now)
+                    decisions.extend(decided)
+                    batch_steps.extend(steps)
                 uow.cases.record_escalations(decisions)
                 uow.commit()
-            return cases[-1].id, batch_steps
+            return cases[-1].id, batch_steps, in_future
 
         while True:
             done = self.retrying(escalate_batch, what="sweep")
             if done is None:
                 return taken
-            after, batch_steps = done
+            after, batch_steps, in_future = done
+            if skipped is not None:
+                skipped.extend(in_future)
             taken.extend(batch_steps)
             for step in batch_steps:
                 log.info("escalated", **step.to_json())

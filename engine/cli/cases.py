@@ -238,7 +238,8 @@ def case_verify(
     actor_school: ReaderSchool = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check the case's hash chain: exit 0 when every event is as recorded, 1 when it is broken."""
+    """Check the case: its hash chain, every stored field, duty, message and party against its log, and
+    the numbering of its unit's school year. Exit 0 when all hold, 1 when anything differs."""
     engine = _engine(as_json)
     reader = _reader(engine, actor_id, actor_role, actor_school, as_json)
 
@@ -246,13 +247,10 @@ def case_verify(
         verdict = engine.verify(case_ref, actor=reader)
         if as_json:
             _print_json(verdict.to_json())
-        elif verdict.intact:
-            typer.echo(
-                _("The chain is intact: %(events)s events are as they were recorded.") % {"events": verdict.events}
-            )
         else:
-            broken = {"seq": verdict.broken_at, "problem": verdict.problem}
-            typer.echo(_("The chain is broken at event %(seq)s: %(problem)s.") % broken, err=True)
+            from aktivitetsplikt.engine.cli.record_views import print_verdict
+
+            print_verdict(verdict)
         if not verdict.intact:
             raise typer.Exit(1)
 

@@ -53,7 +53,8 @@ def sweep(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run one sweep: queue every reminder and escalation that is due, then exit."""
+    """Run one sweep: queue every reminder and escalation that is due, then exit. With --now in the past,
+    a case with events after that instant is left alone (history is never written backwards)."""
     from aktivitetsplikt.engine.app.clock import FixedClock, SystemClock
     from aktivitetsplikt.engine.bootstrap import bootstrap
 
@@ -62,13 +63,19 @@ def sweep(
 
     def work() -> None:
         engine = bootstrap(settings, clock=FixedClock(at) if at else SystemClock(), face="cli")
-        steps = engine.sweep()
+        skipped: list[str] = []
+        steps = engine.sweep(skipped)
         if as_json:
-            _print_json({"now": engine.clock.now().isoformat(), "queued": [s.to_json() for s in steps]})
+            queued = [s.to_json() for s in steps]
+            _print_json({"now": engine.clock.now().isoformat(), "queued": queued, "skipped": skipped})
             return
         from aktivitetsplikt.engine.cli import views
 
         views.print_sweep(engine, steps)
+        if skipped:
+            typer.echo(
+                f"Ikke rørt, fordi de har hendelser etter --now (loggen skrives aldri bakover): {', '.join(skipped)}."
+            )
 
     _run(as_json, work)
 
@@ -165,8 +172,12 @@ def daemon() -> None:
     def work() -> None:
         lock = sqlite_lock(settings.database.url)
         try:
+            from aktivitetsplikt.notifiers.checkpoint import checkpoint_webhook
+
             engine = bootstrap(settings, face="daemon")
-            Daemon(engine, build_notifier(settings, engine.registry.words), observe).run()
+            hook = checkpoint_webhook(settings)
+            publish = hook.publish if hook is not None else None
+            Daemon(engine, build_notifier(settings, engine.registry.words), observe, publish).run()
         finally:
             if lock is not None:
                 lock.close()

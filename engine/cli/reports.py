@@ -142,6 +142,11 @@ def audit(
         written = _write_or_fail(report, out, as_json, machine_csv, force) if out is not None else []
         counts = {"with": report.cases_with_findings, "cases": len(report.cases)}
         counted = _("%(with)s of %(cases)s cases have findings.") % counts
+        if report.numbering:
+            missing = [n.number for n in report.numbering if n.code == "missing"]
+            counted += f" Saksnumre som mangler: {', '.join(missing) or 'ingen'}; brukt to ganger: " + (
+                ", ".join(n.number for n in report.numbering if n.code == "duplicate") or "ingen"
+            )
         if as_json:
             cli._print_json(report.to_json())
             typer.echo(counted, err=True)

@@ -30,6 +30,7 @@ _ENV_ONLY_SECRETS = (
     (("notifiers", "smtp"), "password"),
     (("notifiers", "webhook"), "secret"),
     (("http", "auth"), "dev_secret"),
+    (("checkpoint",), "key"),
     (("http",), "metrics_token"),
     (("encryption",), "key"),
     (("encryption",), "old_keys"),

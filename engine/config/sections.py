@@ -57,6 +57,31 @@ class DaemonSettings(_Section):
         return value
 
 
+class CheckpointSettings(_Section):
+    """``[checkpoint]``: signed checkpoints of every case's head, kept outside the database."""
+
+    every: Duration | None = None
+    """How often the daemon writes one (e.g. '1h'); unset: the daemon writes none."""
+    key_file: str | None = None
+    """The Ed25519 private key (PEM, ``openssl genpkey -algorithm ed25519``); or the environment's key."""
+    key: SecretStr | None = None
+    """The private key's PEM text; only from ``AKTIVITETSPLIKT_CHECKPOINT__KEY``; refused in the file."""
+    public_key_file: str | None = None
+    """The public key (PEM) ``verify --checkpoint`` checks signatures with where the private key is not."""
+    folder: str | None = None
+    """Where checkpoint files are written (created 0700; each file 0600)."""
+    webhook: bool = False
+    """Also POST each checkpoint to ``[notifiers.webhook] url`` (signed with its HMAC secret)."""
+
+    @field_validator("every")
+    @classmethod
+    def _interval(cls, value: Duration | None) -> Duration | None:
+        if value is not None and (value.unit not in ("s", "m", "h") or value.amount == 0):
+            msg = "expected a positive interval in s, m or h, like '1h'"
+            raise ValueError(msg)
+        return value
+
+
 class SmtpSettings(_Section):
     host: str = "localhost"
     port: int = Field(default=25, ge=1, le=65535)

@@ -39,6 +39,7 @@ from aktivitetsplikt.engine.config.retention import ArchiveSettings, RetentionSe
 from aktivitetsplikt.engine.config.sections import (
     CalendarSettings,
     Channel,
+    CheckpointSettings,
     ClosedDays,
     DaemonSettings,
     DatabaseSettings,
@@ -116,6 +117,8 @@ class Settings(BaseSettings):
     """``[archive]``: the folder ``retention run`` writes each case's dossier to before erasing it."""
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     """``[encryption]``: AES-GCM keys for free text at rest, only from the environment."""
+    checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
+    """``[checkpoint]``: signed checkpoints of every case's head (interval, key, folder, webhook)."""
 
     _config_path: Path | None = PrivateAttr(default=None)
     _calendar: tuple[CalendarSettings, SchoolCalendar] | None = PrivateAttr(default=None)

@@ -38,6 +38,18 @@ ERASURE_LABELS = {"nb": "Innhold slettet", "nn": "Innhald sletta"}
 """What the erasure step is called where a dossier or a timeline shows it."""
 
 
+def sealed_effects(case_id: str, effects: dict[str, Any]) -> dict[str, Any]:
+    """The effects as the chain hashes them: the pupil ref of the case's identity by its hash (salted with
+    the case id), so erasing the ref leaves its hash behind and the chain still verifies."""
+    identity = effects.get("case")
+    if not isinstance(identity, dict) or "pupil" not in identity:
+        return effects
+    pupil = identity["pupil"]
+    if not isinstance(pupil, dict):  # the ref itself, not yet a tombstone of it
+        pupil = {"sha256": hashlib.sha256(f"{case_id}:{pupil}".encode()).hexdigest()}
+    return effects | {"case": identity | {"pupil": pupil}}
+
+
 def event_hash(
     prev_hash: str,
     *,
@@ -52,12 +64,15 @@ def event_hash(
     to_state: str,
     document: dict[str, Any],
     seal: dict[str, str] | None = None,
+    effects: dict[str, Any] | None = None,
 ) -> str:
     """The hash of an event; with a ``seal`` (format 2) it covers the document's skeleton, each free-text
-    value by its own salted hash."""
+    value by its own salted hash; with ``effects`` also what the step did to the case's projection."""
     content: dict[str, Any] = (
         {"document": document} if seal is None else {"chain": 2, "skeleton": skeleton(document, seal)}
     )
+    if effects is not None:  # events recorded before effects were (migration 0006) hash as they did
+        content["effects"] = sealed_effects(case_id, effects)
     body = canonical_json(
         content
         | {
@@ -125,6 +140,7 @@ def _recomputed(prev: str, event: Any) -> str | None:
             to_state=event.to_state,
             document=event.document,
             seal=seal,
+            effects=getattr(event, "effects", None),
         )
     except (KeyError, IndexError, TypeError, ValueError):  # a seal naming a value the document lacks
         return None

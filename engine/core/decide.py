@@ -22,6 +22,7 @@ from aktivitetsplikt.engine.core.items import identify, items_of, keyed, met
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event, Obligation, OutboxMessage
 from aktivitetsplikt.engine.core.permissions import CaseAccess, authorize, requirements_met
 from aktivitetsplikt.engine.core.policy import Policy, Unit
+from aktivitetsplikt.engine.core.projection import effects_of
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.rules import CYCLE_ATTRIBUTE, RuleContext
 from aktivitetsplikt.engine.core.seal import seal_document
@@ -254,6 +255,13 @@ class Decider:
         created = self._create(spec, updated, outcome, document, occurred_at, seq)
         done = {o.id for o in satisfied}
         updated.obligations = [o for o in case.obligations if o.id not in done] + satisfied + created
+        messages = self._notices(spec, updated, transition, outcome, created, now)
+        step = StepParties(
+            actor, case, updated, stored, transition.trigger, transition.creates_case or transition.reopens
+        )
+        parties = step.parties(self.registry.access(spec.id), lambda ref: self.directory.person(case.school, ref))
+        before = None if transition.creates_case else case
+        effects = effects_of(before, updated, created=created, satisfied=satisfied, messages=messages, parties=parties)
         event = Event.chained(
             case.head_hash,
             case_id=case.id,
@@ -267,13 +275,9 @@ class Decider:
             to_state=dest,
             document=stored,
             seal=seal_document(document),
+            effects=effects,
         )
         updated.head_hash = event.hash
-        messages = self._notices(spec, updated, transition, outcome, created, now)
-        step = StepParties(
-            actor, case, updated, stored, transition.trigger, transition.creates_case or transition.reopens
-        )
-        parties = step.parties(self.registry.access(spec.id), lambda ref: self.directory.person(case.school, ref))
         return Decision(
             case=updated, event=event, created=created, satisfied=satisfied, messages=messages, parties=parties
         )

@@ -33,10 +33,11 @@ from aktivitetsplikt.engine.core.decide import notice_payload, route
 from aktivitetsplikt.engine.core.directory import Directory
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, MessageKind, Obligation, OutboxMessage
 from aktivitetsplikt.engine.core.policy import Policy
+from aktivitetsplikt.engine.core.projection import ESCALATED, effects_of
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 
-TRIGGER = "escalated"
+TRIGGER = ESCALATED
 SYSTEM_ACTOR = "aktivitetsplikt"
 LAST_LEVEL = 2
 
@@ -144,20 +145,7 @@ class Escalator:
             "due_at": duty.due_at.isoformat(),
             "recipients": list(roles),
         }
-        event = Event.chained(
-            case.head_hash,
-            case_id=case.id,
-            seq=seq,
-            at=now,
-            occurred_at=now,
-            actor_id=SYSTEM_ACTOR,
-            actor_role="system",
-            trigger=TRIGGER,
-            from_state=case.state,
-            to_state=case.state,
-            document=document,
-        )
-        updated = replace(case, version=case.version + 1, last_seq=seq, head_hash=event.hash, events=None)
+        updated = replace(case, version=case.version + 1, last_seq=seq, events=None)
         payload = notice_payload(spec, updated, TRIGGER, [duty], self.policy.unit(case.school).name)
         payload.pop("trigger", None)
         payload.pop("trigger_label", None)
@@ -182,6 +170,21 @@ class Escalator:
             )
             for address, role in addressed.items()
         ]
+        event = Event.chained(
+            case.head_hash,
+            case_id=case.id,
+            seq=seq,
+            at=now,
+            occurred_at=now,
+            actor_id=SYSTEM_ACTOR,
+            actor_role="system",
+            trigger=TRIGGER,
+            from_state=case.state,
+            to_state=case.state,
+            document=document,
+            effects=effects_of(case, updated, escalated=[duty], messages=messages),
+        )
+        updated.head_hash = event.hash
         decision = Decision(case=updated, event=event, messages=messages, escalated=[duty])
         step = QueuedStep(case.id, case.number, duty.kind, level, roles, len(messages))
         return decision, step

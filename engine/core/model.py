@@ -102,6 +102,9 @@ class Event:
     seal: dict[str, str] | None = None
     """Each free-text value's salt, or its hash once erased (``core.seal``); None on events recorded
     before seals (chain format 1), which hash their document as it stands."""
+    effects: dict[str, Any] | None = None
+    """What the step did to the case's projection (identity, fields, duties, messages, parties), hashed
+    with the event; None on events recorded before migration 0006 (see ``core.projection``)."""
 
     @classmethod
     def chained(
@@ -119,6 +122,7 @@ class Event:
         to_state: str,
         document: dict[str, Any],
         seal: dict[str, str] | None = None,
+        effects: dict[str, Any] | None = None,
     ) -> Event:
         """The event that follows ``prev_hash`` in its case's chain, with its own hash computed; ``seal``
         names the document's free-text values (none when not given)."""
@@ -134,6 +138,7 @@ class Event:
             "to_state": to_state,
             "document": document,
             "seal": dict(seal or {}),
+            "effects": effects,
         }
         return cls(prev_hash=prev_hash, hash=event_hash(prev_hash, **fields), **fields)
 

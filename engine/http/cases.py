@@ -172,6 +172,10 @@ def _reads(api: APIRouter) -> None:
         log = svc.engine.access_log(ref, actor=reader_at(svc.engine, caller, ref))
         return log_json(svc.engine, log)
 
-    @api.get("/cases/{ref}/verify", summary="Check the case's hash chain", responses=responses(403, 404))
+    @api.get(
+        "/cases/{ref}/verify",
+        summary="Check the case: its hash chain, its rows against its log, its numbering",
+        responses=responses(403, 404),
+    )
     def verify(ref: str, svc: Svc, caller: Caller) -> dict[str, Any]:
         return svc.engine.verify(ref, actor=reader_at(svc.engine, caller, ref)).to_json()

@@ -84,6 +84,7 @@ def rechained(case: Case, events: list[Event]) -> Case:
             from_state=e.from_state,
             to_state=e.to_state,
             document=e.document,
+            effects=e.effects,
         )
         fixed.append(replace(e, seq=seq, prev_hash=prev, hash=digest, seal=None))
         prev = digest

@@ -276,7 +276,7 @@ class TestJson:
         data = json.loads(json.dumps(export_json(engine, case)))
 
         assert json.loads(json.dumps(engine.case_json(case))).items() <= data.items()
-        assert engine.verify(case_id, actor=ADMIN).to_json() == data["verdict"]
+        assert engine.verify(case_id, actor=ADMIN).chain.to_json() == data["verdict"]
         assert SECTION_KEYS == set(data["sections"])
 
     def test_sections_content(self, engine: Engine, case_id: str) -> None:

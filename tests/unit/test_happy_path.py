@@ -324,10 +324,12 @@ class TestSection124Path:
         assert expected == [e.occurred_at for e in factory.store.events[case.id]]
 
     def test_hash_chain_verifies(self, wired: tuple[Engine, InMemoryUnitOfWorkFactory], clock: FixedClock) -> None:
-        """The eleven events of the whole path form an intact hash chain."""
+        """The eleven events of the whole path form an intact hash chain, and the case is what they say."""
         engine, _ = wired
         case = run_steps(engine, clock, len(STEPS))
-        assert ChainVerdict(case.id, len(STEPS), True) == engine.verify(case.id, actor=ADMIN)
+        verdict = engine.verify(case.id, actor=ADMIN)
+        assert ChainVerdict(case.id, len(STEPS), True) == verdict.chain
+        assert (True, (), 0) == (verdict.intact, verdict.differences, verdict.unsealed)
 
 
 class TestNotices:

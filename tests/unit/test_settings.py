@@ -156,6 +156,14 @@ class TestDefaults:
             "retention": {},
             "archive": {"folder": None},
             "encryption": {"key": None, "old_keys": []},
+            "checkpoint": {
+                "every": None,
+                "key_file": None,
+                "key": None,
+                "public_key_file": None,
+                "folder": None,
+                "webhook": False,
+            },
         }
         assert expected == settings.model_dump(mode="json", exclude={"deadlines"})
 

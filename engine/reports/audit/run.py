@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,12 +18,15 @@ from typing import TYPE_CHECKING
 from aktivitetsplikt.engine.core.access import AccessRecord
 from aktivitetsplikt.engine.core.audit_profile import AuditedCase
 from aktivitetsplikt.engine.core.calendar import SchoolCalendar
-from aktivitetsplikt.engine.core.model import Actor, Case, Party
+from aktivitetsplikt.engine.core.model import Actor, Case, OutboxMessage, Party
+from aktivitetsplikt.engine.core.numbering import NumberingFinding, numbering_findings
 from aktivitetsplikt.engine.core.pack import WorkflowPack
+from aktivitetsplikt.engine.core.projection import SpecOf
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 from aktivitetsplikt.engine.reports.audit.checks import check_chain, check_deadlines, check_owner, check_voice
 from aktivitetsplikt.engine.reports.audit.model import CaseAudit
 from aktivitetsplikt.engine.reports.audit.reads import check_reads
+from aktivitetsplikt.engine.reports.audit.record import check_record
 from aktivitetsplikt.engine.reports.audit.review import Review, plan_of
 from aktivitetsplikt.engine.reports.audit.steps import check_steps
 from aktivitetsplikt.engine.reports.audit.summary import AuditReport, summarize
@@ -42,10 +46,12 @@ def audit_case(
     *,
     reads: Sequence[AccessRecord] | None = None,
     parties: Sequence[Party] = (),
+    record: Record | None = None,
 ) -> CaseAudit:
     """Audit one case with its ``events`` and ``obligations`` loaded, as of ``now``, by its pack's profile;
     ``calendar`` is the calendar of the case's unit, ``person`` the directory's person of a ref there. With
-    ``reads`` (its access log) and ``parties``, the reads by people with no role in the case are findings too."""
+    ``reads`` (its access log) and ``parties``, the reads by people with no role in the case are findings too.
+    With ``record``, every stored field that is not what the log says, and a reused number, are findings."""
     if case.events is None:
         msg = f"Case {case.number} was loaded without its events; the audit needs the whole log."
         raise ValueError(msg)
@@ -55,6 +61,8 @@ def audit_case(
     voice = check_voice(r)
     owner = check_owner(r)
     chain = check_chain(r)
+    if record is not None:
+        check_record(r, record.spec_of, record.messages, parties, record.numbering)
     audited = AuditedCase(case, case.events, calendar, person or _nobody)
     for name in r.plan.profile.hooks:
         for found in pack.audit_hooks[name](audited):
@@ -81,6 +89,16 @@ def audit_case(
         closed_apart=r.apart,
         reads_without_role=outsiders,
     )
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the record check of one case needs besides the case: the workflows, its outbox rows, and the
+    numbering findings of its unit's school year."""
+
+    spec_of: SpecOf
+    messages: Sequence[OutboxMessage] | None = None
+    numbering: Sequence[NumberingFinding] = ()
 
 
 def _nobody(ref: str) -> str | None:
@@ -136,12 +154,15 @@ def audit_cases(
         # Logged in its own short transaction, before any case is loaded: a long audit never holds the
         # write lock (SQLite) while it reads, and no case is read without its record.
         engine.log_reads(engine.records(actor, units, "audit"))
+        numbering = numbering_findings(uow.reports.numbering(school_year, school))
         ids = list(units)
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
             log = uow.access.of_cases(chunk) if reads else {}
-            parties = uow.access.parties(chunk) if reads else {}
+            parties = uow.access.parties(chunk)
+            outbox = uow.reports.outbox_of(chunk)
             for case in uow.reports.cases_by_ids(chunk, batch):
+                record = Record(engine.spec_or_none, outbox[case.id], numbering)
                 yield audit_case(
                     case,
                     spec_of(case),
@@ -151,6 +172,7 @@ def audit_cases(
                     partial(engine.directory.person, case.school),
                     reads=log.get(case.id) if reads else None,
                     parties=parties.get(case.id, ()),
+                    record=record,
                 )
 
 
@@ -175,4 +197,7 @@ def audit_school_year(
             if on_case is not None:
                 on_case(audit)
     names = {school_id: s.name for school_id, s in engine.settings.units().items()}
-    return AuditReport(school_year, school, generated_at, audits, summarize(audits, names))
+    with engine.uow() as uow:
+        audited = {a.school for a in audits}  # only the units the reader's cases are at
+        numbering = [n for n in numbering_findings(uow.reports.numbering(school_year, school)) if n.school in audited]
+    return AuditReport(school_year, school, generated_at, audits, summarize(audits, names), tuple(numbering))

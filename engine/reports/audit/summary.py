@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from aktivitetsplikt.engine.core.model import iso
+from aktivitetsplikt.engine.core.numbering import NumberingFinding
 from aktivitetsplikt.engine.reports.audit.model import CaseAudit, Tally
 
 SUMMARY_FIELDS = (
@@ -132,6 +133,8 @@ class AuditReport:
     generated_at: datetime
     cases: list[CaseAudit]
     schools: list[SchoolSummary]
+    numbering: tuple[NumberingFinding, ...] = ()
+    """Gaps and reused numbers in the numbering of the audited units' school year."""
 
     @property
     def cases_with_findings(self) -> int:
@@ -146,4 +149,5 @@ class AuditReport:
             "cases_with_findings": self.cases_with_findings,
             "schools": [s.to_json() for s in self.schools],
             "cases": [a.to_json() for a in self.cases],
+            "numbering": [n.to_json() for n in self.numbering],
         }

@@ -37,7 +37,7 @@ _CHAIN_PROBLEMS = {
 
 
 def chain_verdict(case: Case) -> ChainVerdict:
-    """The same check as ``Engine.verify``, on the events already loaded with the case."""
+    """The chain part of ``Engine.verify``, on the events already loaded with the case."""
     return verify_chain(case.id, case.events or [], case.head_hash)
 
 
