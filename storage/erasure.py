@@ -66,7 +66,7 @@ class SqlAlchemyErasure:
             self.session.execute(
                 update(EventRow)
                 .where(EventRow.case_id == event.case_id, EventRow.seq == event.seq)
-                .values(document=event.document, seal=event.seal)
+                .values(document=event.document, seal=event.seal, effects=event.effects)
             )
         columns = [c.name for c in EventRow.__table__.columns if c.name != "id"]
         event = self.cipher.stored(decision.event)

@@ -26,7 +26,7 @@ from aktivitetsplikt.engine.app.reading import Reading
 from aktivitetsplikt.engine.config.retention import retention_rules
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.access import AccessRecord, ReadScope
-from aktivitetsplikt.engine.core.chain import ERASURE_TRIGGER, verify_chain
+from aktivitetsplikt.engine.core.chain import ERASURE_TRIGGER, sealed_effects, verify_chain
 from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Event
 from aktivitetsplikt.engine.core.pack import Retention
 from aktivitetsplikt.engine.core.refs import text_problem
@@ -142,6 +142,7 @@ class Erasing(Reading):
             spec = self.registry.spec(case.workflow, case.workflow_version)
             self._check(case, spec)
             erased = [e for e in (self._erased(spec, event) for event in case.events or []) if e is not None]
+            erased = _without_pupil(case.id, case.events or [], erased)
             document: dict[str, Any] = {
                 "basis": basis,
                 "number": case.number,
@@ -223,3 +224,15 @@ class Erasing(Reading):
 
 
 __all__ = ["RETENTION_ACTOR", "Due", "Erasing", "years_before"]
+
+
+def _without_pupil(case_id: str, events: list[Event], erased: list[Event]) -> list[Event]:
+    """``erased`` with the first event's recorded identity holding the pupil ref only by the hash the
+    chain already covers it by (``sealed_effects``), so the ref is gone from the log and the chain holds."""
+    first = next((e for e in erased if e.seq == events[0].seq), events[0]) if events else None
+    identity = first.effects.get("case") if first is not None and first.effects else None
+    if first is None or not isinstance(identity, dict) or not isinstance(identity.get("pupil"), str):
+        return erased
+    assert first.effects is not None
+    tombstone = replace(first, effects=sealed_effects(case_id, first.effects))
+    return [tombstone] + [e for e in erased if e.seq != first.seq]

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aktivitetsplikt.engine.core.chain import canonical_json
+from aktivitetsplikt.engine.core.chain import ERASURE_TRIGGER, canonical_json
 from aktivitetsplikt.engine.core.model import Case, Obligation, OutboxMessage, Party
+from aktivitetsplikt.engine.core.seal import ERASED
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
 
 ESCALATED = "escalated"
@@ -200,6 +201,9 @@ def replay(events: Sequence[Any], spec_of: SpecOf, stored: Case) -> Projection:
 def _step(p: Projection, spec: WorkflowSpec | None, state: str | None, event: Any) -> None:
     if spec is not None:
         _check_step(p, spec, state, event)
+    if event.trigger == ERASURE_TRIGGER:  # the engine's own step: the case keeps only a tombstone of its pupil
+        p.case["pupil"] = ERASED
+        return
     effects: dict[str, Any] | None = event.effects
     if effects is None:
         p.unsealed += 1
@@ -272,7 +276,7 @@ def _check_step(p: Projection, spec: WorkflowSpec, state: str | None, event: Any
     rules = _rules(spec)
     if event.from_state != state:
         p.log.append(Difference(f"log.{event.seq}.from_state", event.from_state, state))
-    if event.trigger == ESCALATED:
+    if event.trigger in (ESCALATED, ERASURE_TRIGGER):  # steps of the engine's own, in place
         if event.to_state != event.from_state:
             p.log.append(Difference(f"log.{event.seq}.to_state", event.to_state, event.from_state))
     elif event.trigger not in rules.sources or (

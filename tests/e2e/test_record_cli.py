@@ -35,12 +35,12 @@ def rechain_with_edit(db_path: Path) -> None:
     db = sqlite3.connect(db_path)
     rows = db.execute(
         "SELECT id, case_id, seq, at, occurred_at, actor_id, actor_role, trigger, from_state, to_state, document, "
-        "effects FROM case_events ORDER BY case_id, seq"
+        "effects, seal FROM case_events ORDER BY case_id, seq"
     ).fetchall()
     prev = GENESIS
     from datetime import UTC, datetime
 
-    for row_id, case_id, seq, at, occurred, actor, role, trigger, source, dest, document, effects in rows:
+    for row_id, case_id, seq, at, occurred, actor, role, trigger, source, dest, document, effects, seal in rows:
         doc = json.loads(document) | ({"description": "Omskrevet."} if seq == 1 else {})
         digest = event_hash(
             prev if seq > 1 else GENESIS,
@@ -55,6 +55,7 @@ def rechain_with_edit(db_path: Path) -> None:
             to_state=dest,
             document=doc,
             effects=json.loads(effects),
+            seal=json.loads(seal) if seal else None,
         )
         db.execute(
             "UPDATE case_events SET document = ?, prev_hash = ?, hash = ? WHERE id = ?",

@@ -219,7 +219,8 @@ class TestChain:
             )
             execute(
                 bind,
-                "UPDATE case_events SET seal = NULL, prev_hash = :p, hash = :h WHERE case_id = :c AND seq = :s",
+                "UPDATE case_events SET seal = NULL, effects = NULL, prev_hash = :p, hash = :h "
+                "WHERE case_id = :c AND seq = :s",
                 p=prev,
                 h=digest,
                 c=case_id,

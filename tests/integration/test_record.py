@@ -88,6 +88,7 @@ def rewrite_document(db: sa.Engine, case_id: str) -> None:
                 to_state=event.to_state,
                 document=document,
                 effects=event.effects,
+                seal=event.seal,
                 **fields,
             )
             conn.execute(

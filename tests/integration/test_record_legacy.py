@@ -30,6 +30,7 @@ def as_before_0006(db: sa.Engine, case_id: str) -> None:
                 from_state=e.from_state,
                 to_state=e.to_state,
                 document=e.document,
+                seal=e.seal,
             )
             conn.execute(
                 sa.update(EventRow).where(EventRow.id == row.id).values(effects=None, prev_hash=prev, hash=digest)
