@@ -87,7 +87,21 @@ def run(quick: bool, only: set[str] | None) -> list[Figure]:
         results.append(figures.memory(folder, 20_000 if quick else 100_000))
     if wanted("http"):
         results.extend(_http_figures(folder, quick))
+    results.extend(_load_figure(folder, quick) if wanted("load") else [])
     return results
+
+
+def _load_figure(folder: Path, quick: bool) -> list[Figure]:
+    """3 daemons and 2 writers on PostgreSQL: throughput and errors (none without a PostgreSQL server)."""
+    from bench import load
+
+    pg = _pg_database()
+    if pg is None:
+        return []
+    try:
+        return [load.figure(pg, folder / "load", 20 if quick else 60)]
+    finally:
+        _drop_pg(pg)
 
 
 def _record_figures(folder: Path, quick: bool) -> list[Figure]:
@@ -148,7 +162,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["transition", "read", "sweep", "audit", "cli", "memory", "http", "record"],
+        choices=["transition", "read", "sweep", "audit", "cli", "memory", "http", "record", "load"],
         help="measure only these figures (repeatable)",
     )
     parser.add_argument(

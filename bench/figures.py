@@ -136,17 +136,19 @@ def _prepared(base: Path, folder: Path, name: str, due: int) -> tuple[data.Engin
 
 
 def _floor_sweep(db: DbEngine, now: object, rows: dict[str, list[dict[str, object]]], limit: int) -> None:
-    """Claim the same due duties and write the same rows the engine wrote, through Core."""
+    """Claim the same due cases and duties, in the engine's lock order (cases, then their duties), and write
+    the same rows the engine wrote, through Core."""
+    due = (ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now)
     with db.execution_options(**{IMMEDIATE: True}).begin() as conn:
-        claimed = conn.execute(
-            select(ObligationRow.id, ObligationRow.case_id)
-            .where(ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now)
-            .order_by(ObligationRow.next_escalation_at)
+        cases = conn.execute(
+            select(CaseRow)
+            .where(CaseRow.id.in_(select(ObligationRow.case_id).where(*due)))
+            .order_by(CaseRow.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, key_share=True)
         ).all()
-        case_ids = sorted({r.case_id for r in claimed})
-        conn.execute(select(CaseRow).where(CaseRow.id.in_(case_ids)).with_for_update()).all()
+        case_ids = [r.id for r in cases]
+        conn.execute(select(ObligationRow).where(ObligationRow.case_id.in_(case_ids), *due).with_for_update()).all()
         conn.execute(
             update(CaseRow)
             .where(CaseRow.id == bindparam("b_id"))

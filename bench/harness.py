@@ -72,6 +72,8 @@ class Figure:
     absolute_max: float | None = None
     rate_min: float | None = None
     items: int | None = None
+    errors: int | None = None
+    """Errors counted during the run (the load figure); any at all and the target is not met."""
     notes: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -91,6 +93,8 @@ class Figure:
             checks.append(self.value.median <= self.absolute_max)
         if self.rate_min is not None and self.rate is not None:
             checks.append(self.rate >= self.rate_min)
+        if self.errors is not None:
+            checks.append(self.errors == 0)
         return all(checks)
 
     def to_json(self) -> dict[str, Any]:

@@ -6,7 +6,9 @@ at its next run; the process never needs a restart for that. SIGTERM/SIGINT stop
 dispatcher finishes the message it is sending and the sweep its transaction.
 
 On SQLite a lock file next to the database keeps a second daemon out; on PostgreSQL any number may run,
-since duties and messages are claimed with ``FOR UPDATE SKIP LOCKED``.
+since due cases (then their duties, the lock order of every write) and messages are claimed with
+``SKIP LOCKED``. A database that is busy or gone fails a job with ``DatabaseBusy`` or
+``DatabaseUnavailable`` in the log, and the next run tries again.
 """
 
 from __future__ import annotations

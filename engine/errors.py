@@ -173,6 +173,42 @@ class ConfigError(AktivitetspliktError):
     exit_code = 5
 
 
+_BUSY = {
+    "deadlock": N_("transactions kept waiting for each other (deadlock)"),
+    "serialization": N_("concurrent transactions could not be serialised"),
+    "locked": N_("another writer held the database lock"),
+    "lock_timeout": N_("a lock was not released in time"),
+    "contended": N_("the case kept changing while the step was decided"),
+}
+
+
+class DatabaseBusy(ConfigError):
+    """The database was too busy for this call: a lock wait timed out, or transient conflicts (deadlock,
+    serialization failure, SQLite busy) outlasted the engine's own retries. Nothing was stored; calling
+    again later is safe. ``reason`` is one of ``deadlock``, ``serialization``, ``locked``, ``lock_timeout``,
+    ``contended``; ``retryable`` says whether the engine retries it itself (with a short jittered backoff)
+    before it reaches a caller. A ConfigError subclass, exit code 5, so handlers of database trouble see it."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        self.reason = reason
+        self.retryable = retryable
+        msg = N_("The database is busy (%(why)s); nothing was stored, try again in a moment.")
+        super().__init__(msg, why=Phrase(_BUSY.get(reason, _BUSY["locked"])))
+
+
+class DatabaseUnavailable(ConfigError):
+    """The database cannot be reached: the server is down, refuses connections or the connection broke.
+    ``where`` names the server and database (never credentials). Exit code 5."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        msg = N_(
+            "The database %(where)s cannot be reached; check that its server runs and accepts connections, "
+            "then try again."
+        )
+        super().__init__(msg, where=where)
+
+
 class SchemaOutdated(ConfigError):
     """The database schema is behind the code."""
 

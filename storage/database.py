@@ -2,7 +2,14 @@
 
 SQLite (a file, WAL) is the embedded default, for one process writing at a time; write transactions
 take the lock up front (``BEGIN IMMEDIATE``) so concurrent writers queue instead of failing half-way.
-PostgreSQL (``postgresql+psycopg://``) is the production and multi-daemon store.
+PostgreSQL (``postgresql+psycopg://``) is the production and multi-daemon store; a lock wait there ends
+after ``lock_timeout`` (30 s unless the URL sets ``?options=-c lock_timeout=...``), as SQLite's busy wait does.
+
+Driver errors that are not faults of the statement are turned into the engine's typed errors here, at the one
+place every statement passes (SQLAlchemy's ``handle_error``): a deadlock, a serialization failure or SQLite
+busy/locked become a retryable :class:`DatabaseBusy`, a lock timeout a final one, a refused or broken
+connection :class:`DatabaseUnavailable`. Their messages name the server and database only; the driver's
+text (which may quote a statement's values, a pupil ref among them) stays in ``__cause__``.
 """
 
 from __future__ import annotations
@@ -11,13 +18,58 @@ import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
 from aktivitetsplikt.engine.core.redact import redact_url
-from aktivitetsplikt.engine.errors import ConfigError
+from aktivitetsplikt.engine.errors import ConfigError, DatabaseBusy, DatabaseUnavailable
 
 IMMEDIATE = "aktivitetsplikt_immediate"
+LOCK_TIMEOUT = "30s"
+"""How long a PostgreSQL statement waits for a lock before it fails with DatabaseBusy (lock_timeout)."""
+
+# SQLSTATEs: 40P01 deadlock_detected, 40001 serialization_failure, 55P03 lock_not_available (lock_timeout).
+_PG_BUSY = {"40P01": ("deadlock", True), "40001": ("serialization", True), "55P03": ("lock_timeout", False)}
+# SQLSTATE classes of a connection that is gone or refused: 08 connection exception, 57P01-57P03 shutdown.
+_PG_GONE = ("08", "57P01", "57P02", "57P03", "53300")
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+def _where(url: URL) -> str:
+    """The server and database of ``url``, for messages: never the user, password or query."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def typed_error(context: ExceptionContext, where: str) -> Exception | None:
+    """The engine's typed error for a driver error that is about the database, not the statement; None
+    for the rest (constraint violations, bad SQL), which stay SQLAlchemy's."""
+    if context.is_pre_ping or not isinstance(context.original_exception, Exception):
+        # The pool's liveness check handles a dead connection by reconnecting; and a Ctrl-C (or another
+        # exit) while a statement waits drops the connection but must stay what it is, not "unreachable".
+        return None
+    orig = context.original_exception
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate in _PG_BUSY:
+        reason, retryable = _PG_BUSY[sqlstate]
+        return DatabaseBusy(reason, retryable=retryable)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return DatabaseBusy("locked", retryable=True)
+    if context.dialect is not None and context.dialect.name == "postgresql":
+        refused = context.connection is None and type(orig).__name__ == "OperationalError"
+        if context.is_disconnect or refused or sqlstate.startswith(_PG_GONE):
+            return DatabaseUnavailable(where)
+    return None
+
+
+def _translate_errors(engine: Engine) -> None:
+    where = _where(engine.url)
+
+    @event.listens_for(engine, "handle_error")
+    def _handle_error(context: ExceptionContext) -> Exception | None:
+        return typed_error(context, where)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -66,10 +118,14 @@ def create_db_engine(url: str) -> Engine:
         _create_private(parsed.database)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_setup(engine)
+        _translate_errors(engine)
         return engine
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        options = {} if "options" in parsed.query else {"options": f"-c lock_timeout={LOCK_TIMEOUT}"}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=options)
+        _translate_errors(engine)
+        return engine
     msg = f"database.url uses '{backend}'; aktivitetsplikt supports sqlite and postgresql+psycopg."
     raise ConfigError(msg)

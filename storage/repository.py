@@ -22,7 +22,8 @@ from aktivitetsplikt.engine.app.ports import CaseQuery
 from aktivitetsplikt.engine.core.access import ReadScope
 from aktivitetsplikt.engine.core.escalation import LAST_LEVEL
 from aktivitetsplikt.engine.core.model import Case, Decision, Event, Obligation, OutboxMessage
-from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict
+from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
+from aktivitetsplikt.engine.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from aktivitetsplikt.storage.access import SqlAlchemyAccessLog, add_parties, visible
 from aktivitetsplikt.storage.cipher import PLAIN, FieldCipher
 from aktivitetsplikt.storage.database import IMMEDIATE
@@ -45,6 +46,15 @@ def _is_uuid(ref: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _check_ref(ref: str) -> None:
+    """InvalidInput for a case ref no case can have (NUL, a lone surrogate, control characters, too long),
+    which a driver would refuse with its own text (quoting it), or store."""
+    problem = ref_problem(ref)
+    if problem is not None and problem != EMPTY:
+        msg = f"The case reference {problem}; give the case's id or number."
+        raise InvalidInput(msg)
 
 
 def obligation_from_row(row: Any) -> Obligation:
@@ -180,14 +190,29 @@ class SqlAlchemyCaseRepository:
         self.cipher = cipher
 
     def get(self, ref: str, *, with_events: bool = False, scope: ReadScope | None = None) -> Case:
+        case = self._read(ref, scope, lock=False)
+        if with_events:
+            case.events = self.events(case.id)
+        return case
+
+    def get_for_update(self, ref: str) -> Case:
+        return self._read(ref, None, lock=True)
+
+    def _read(self, ref: str, scope: ReadScope | None, *, lock: bool) -> Case:
         # One query for the case, whether the reader may see it, and its duties (a step's whole read):
         # the case by its primary key or number, its duties through ix_obligations_case.
+        _check_ref(ref)
         column = CASES.c.id if _is_uuid(ref) else CASES.c.number
         stmt = (
             select(*CASE_COLUMNS, visible(scope).label("seen"), *DUTY_COLUMNS)
             .select_from(CASES.outerjoin(DUTIES, DUTIES.c.case_id == CASES.c.id))
             .where(column == ref)
         )
+        if lock:
+            # The case's row only (FOR NO KEY UPDATE OF cases): a step's first lock, before its duties. It is
+            # the lock an UPDATE of the row takes anyway, so inserts that reference the case (events, the
+            # access log) do not queue behind it as they would behind FOR UPDATE.
+            stmt = stmt.with_for_update(key_share=True, of=CASES)
         rows = self.session.execute(stmt).all()
         if not rows:
             raise CaseNotFound(ref)
@@ -198,8 +223,6 @@ class SqlAlchemyCaseRepository:
         case = Case(*first[:_SEEN])
         case.attributes = dict(case.attributes or {})
         case.obligations = sorted(duties, key=lambda o: (o.created_seq, o.due_at))
-        if with_events:
-            case.events = self.events(case.id)
         return case
 
     def events(self, case_id: str) -> list[Event]:
@@ -272,9 +295,18 @@ class SqlAlchemyCaseRepository:
             self.session.execute(insert(OutboxRow), [_message_values(m) for m in decision.messages])
         add_parties(self.session, decision.case.id, decision.parties)
 
-    def lock(self, case_ids: list[str]) -> dict[str, Case]:
-        stmt = select(CaseRow).where(CaseRow.id.in_(case_ids)).order_by(CaseRow.id).with_for_update()
-        return {r.id: case_from_row(r, []) for r in self.session.scalars(stmt)}
+    def lock_due(self, now: datetime, after: str, limit: int) -> list[Case]:
+        due = select(ObligationRow.case_id).where(
+            ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now
+        )
+        stmt = (
+            select(CaseRow)
+            .where(CaseRow.id > after, CaseRow.id.in_(due))
+            .order_by(CaseRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, key_share=True)
+        )
+        return [case_from_row(r, []) for r in self.session.scalars(stmt)]
 
     def record_escalations(self, decisions: list[Decision]) -> None:
         if not decisions:
@@ -375,13 +407,18 @@ class SqlAlchemyDutyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim_due(self, now: datetime, limit: int) -> list[Obligation]:
+    def lock_due(self, case_ids: list[str], now: datetime) -> list[Obligation]:
+        # A fresh statement: a duty another sweeper escalated before we locked its case is no longer due.
+        # No SKIP LOCKED and no wait: whoever writes a duty holds its case first, and we hold the cases.
         stmt = (
             select(ObligationRow)
-            .where(ObligationRow.satisfied_at.is_(None), ObligationRow.next_escalation_at <= now)
-            .order_by(ObligationRow.next_escalation_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            .where(
+                ObligationRow.case_id.in_(case_ids),
+                ObligationRow.satisfied_at.is_(None),
+                ObligationRow.next_escalation_at <= now,
+            )
+            .order_by(ObligationRow.case_id, ObligationRow.next_escalation_at, ObligationRow.id)
+            .with_for_update()
         )
         return [obligation_from_row(r) for r in self.session.scalars(stmt)]
 

@@ -112,6 +112,10 @@ class InMemoryCaseRepository:
         case.events = self.events(case.id) if with_events else None
         return case
 
+    def get_for_update(self, ref: str) -> Case:
+        """As ``get``: the store has no locks, so a concurrent commit surfaces at ``commit`` (optimistic)."""
+        return self.get(ref)
+
     def events(self, case_id: str) -> list[Event]:
         stored = self._store.events.get(case_id, []) + self._new_events.get(case_id, [])
         return copy.deepcopy(stored)

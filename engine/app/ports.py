@@ -55,6 +55,11 @@ class CaseRepository(Protocol):
         when the case is outside ``scope``."""
         ...
 
+    def get_for_update(self, ref: str) -> Case:
+        """As :meth:`get` (no events, no scope), with the case locked until the transaction ends: the first
+        lock a step takes. The lock order of every write path: cases (by id), then their duties."""
+        ...
+
     def next_number(self, school: str, school_year: str) -> int: ...
 
     def add(self, decision: Decision) -> None:
@@ -70,8 +75,10 @@ class CaseRepository(Protocol):
     def list(self, query: CaseQuery) -> list[Case]: ...
 
     # ``builtins.list``: inside this class ``list`` is the method above.
-    def lock(self, case_ids: builtins.list[str]) -> dict[str, Case]:
-        """The projections (without duties) of these cases, locked until the transaction ends."""
+    def lock_due(self, now: datetime, after: str, limit: int) -> builtins.list[Case]:
+        """Up to ``limit`` cases with an open duty due at ``now`` and an id above ``after``, by id, as
+        projections (without duties), locked until the transaction ends; on PostgreSQL cases another
+        transaction holds are skipped (``FOR NO KEY UPDATE SKIP LOCKED``). The sweep's first lock."""
         ...
 
     def record_escalations(self, decisions: builtins.list[Decision]) -> None:
@@ -80,9 +87,9 @@ class CaseRepository(Protocol):
 
 
 class DutyRepository(Protocol):
-    def claim_due(self, now: datetime, limit: int) -> list[Obligation]:
-        """Open duties whose next escalation step is due, locked for this transaction; on PostgreSQL
-        rows another sweeper holds are skipped (``FOR UPDATE SKIP LOCKED``)."""
+    def lock_due(self, case_ids: list[str], now: datetime) -> list[Obligation]:
+        """The open duties of these cases whose next escalation step is due at ``now``, locked for this
+        transaction. Called with cases this transaction has locked already (cases first, then duties)."""
         ...
 
 

@@ -10,6 +10,7 @@ import structlog
 from aktivitetsplikt.engine.app.dispatch import Dispatcher
 from aktivitetsplikt.engine.app.erasure import Erasing
 from aktivitetsplikt.engine.app.ports import Clock, Directory, Notifier, UnitOfWorkFactory
+from aktivitetsplikt.engine.app.retry import Retrying
 from aktivitetsplikt.engine.config.settings import Settings
 from aktivitetsplikt.engine.core.access import Face
 from aktivitetsplikt.engine.core.decide import Decider, school_year_of
@@ -18,7 +19,13 @@ from aktivitetsplikt.engine.core.model import Actor, Case, Decision, Obligation,
 from aktivitetsplikt.engine.core.refs import EMPTY, ref_problem
 from aktivitetsplikt.engine.core.registry import WorkflowRegistry
 from aktivitetsplikt.engine.core.spec import WorkflowSpec
-from aktivitetsplikt.engine.errors import ConcurrencyConflict, InvalidInput, MessageNotFound, NotPermitted
+from aktivitetsplikt.engine.errors import (
+    ConcurrencyConflict,
+    DatabaseBusy,
+    InvalidInput,
+    MessageNotFound,
+    NotPermitted,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -29,7 +36,9 @@ def _as_data(document: object) -> object:
 
 
 NUMBER_RETRIES = 5
-FIRE_RETRIES = 3
+FIRE_RETRIES = 5
+"""Fires without an expected version decided again after the case moved under them (only with storage that
+does not lock the case first; the SQL adapter does, so there they queue instead)."""
 RETRY_ROLES = frozenset({"it_admin", "principal", "deputy", "school_owner"})
 """Who may queue a parked message again: operations, not a step of a case."""
 
@@ -39,6 +48,10 @@ class Engine(Erasing):
 
     The reads (``get``, ``list_cases``, ``outbox``, ``access_log``, ``verify``) are in :class:`Reading`;
     retention and erasure (``erase``, ``due_for_erasure``, ``erase_expired``) in :class:`Erasing`.
+
+    Every write takes its locks in one order: the case (cases by id), then its duties; a transaction that
+    failed for a transient reason (deadlock, serialization failure, SQLite busy) is run again by
+    ``retrying`` before a :class:`DatabaseBusy` reaches the caller.
     """
 
     def __init__(
@@ -51,6 +64,7 @@ class Engine(Erasing):
         directory: Directory,
         taken: type[Exception] | None = None,
         face: Face = "library",
+        retrying: Retrying | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -61,6 +75,8 @@ class Engine(Erasing):
         self.decider = Decider(registry, policy, directory)
         self.escalator = Escalator(registry, policy, directory)
         self._number_taken = taken
+        self.retrying = retrying or Retrying()
+        """Bounded, jittered retries of transient failures; inject one with its own ``sleep`` in tests."""
         self.face: Face = face
         """Through which face this engine is used (library, cli, daemon, http): the access log says it."""
 
@@ -72,20 +88,27 @@ class Engine(Erasing):
         if problem is not None and problem != EMPTY:  # an empty ref is the decider's documented refusal
             msg = f"The pupil reference {problem}; give the pupil's reference from your system (never a name)."
             raise InvalidInput(msg)
-        for _ in range(NUMBER_RETRIES):
+        data = _as_data(document)
+
+        def open_case() -> Decision | None:
             now = self.clock.now()
             with self.uow(write=True) as uow:
                 sequence = uow.cases.next_number(school, school_year_of(now, self.decider.calendar.tz))
-                decision = self.decider.open_case(workflow, school, pupil, _as_data(document), actor, now, sequence)
+                decision = self.decider.open_case(workflow, school, pupil, data, actor, now, sequence)
                 try:
                     uow.cases.add(decision)
                 except Exception as exc:
                     if self._number_taken is not None and isinstance(exc, self._number_taken):
-                        continue  # a concurrent report took the number; decide again with the next one
+                        return None  # a concurrent report took the number; decide again with the next one
                     raise
                 uow.commit()
-            self._logged(decision)
-            return decision.case
+            return decision
+
+        for _ in range(NUMBER_RETRIES):
+            opened = self.retrying(open_case, what="report")
+            if opened is not None:
+                self._logged(opened)
+                return opened.case
         msg = f"Too many reports at school '{school}' at once took the next case number; report again."
         raise ConcurrencyConflict(msg)
 
@@ -99,31 +122,41 @@ class Engine(Erasing):
     ) -> Case:
         """Fire a documented step on a case (by id or number). Returns the case after the step.
 
-        Raises DocumentationMissing, TransitionNotAllowed, NotPermitted, CaseNotFound or, when
-        ``expected_version`` is given and stale or another writer got there first, ConcurrencyConflict.
+        Raises DocumentationMissing, TransitionNotAllowed, NotPermitted, CaseNotFound, ConcurrencyConflict
+        only when ``expected_version`` is given and the case is no longer at it, or DatabaseBusy when the
+        database stayed busy through the engine's retries. Without ``expected_version`` the step is decided
+        on the case as it is when its lock is taken: concurrent writers queue, none is refused for them.
         """
         if expected_version is not None and (type(expected_version) is not int or expected_version < 0):
             msg = f"expected_version must be a whole number of at least 0, not {type(expected_version).__name__}."
             raise InvalidInput(msg)
-        attempts = 1 if expected_version is not None else FIRE_RETRIES
-        for attempt in range(1, attempts + 1):
+        data = _as_data(document)
+
+        def step() -> Decision:
             now = self.clock.now()
+            with self.uow(write=True) as uow:
+                case = uow.cases.get_for_update(case_id)  # the case first; its duties after (the lock order)
+                self.refuse_erased(case, trigger)
+                if expected_version is not None and expected_version != case.version:
+                    raise ConcurrencyConflict(case.number, expected_version, case.version)
+                if self.decider.needs_log(case, trigger):
+                    case.events = uow.cases.events(case.id)
+                decision = self.decider.fire(case, trigger, data, actor, now)
+                uow.cases.save(decision, case.version)
+                uow.commit()
+            return decision
+
+        for attempt in range(1, FIRE_RETRIES + 1):
             try:
-                with self.uow(write=True) as uow:
-                    case = uow.cases.get(case_id)
-                    self.refuse_erased(case, trigger)
-                    if expected_version is not None and expected_version != case.version:
-                        raise ConcurrencyConflict(case.number, expected_version, case.version)
-                    if self.decider.needs_log(case, trigger):
-                        case.events = uow.cases.events(case.id)
-                    decision = self.decider.fire(case, trigger, _as_data(document), actor, now)
-                    uow.cases.save(decision, case.version)
-                    uow.commit()
+                decision = self.retrying(step, what="fire")
             except ConcurrencyConflict:
-                # Without an expected version the caller asked for "the case as it is now": a sweep or
-                # another writer got in between, so decide again on the fresh case.
-                if attempt == attempts:
-                    raise
+                if expected_version is not None:
+                    raise  # the version the caller passed really moved
+                # Without an expected version the caller asked for "the case as it is now": storage that
+                # does not lock the case let another writer in between, so decide again on the fresh case.
+                if attempt == FIRE_RETRIES:
+                    reason = "contended"  # every attempt found the case moved: a busy case, not a stale caller
+                    raise DatabaseBusy(reason, retryable=False) from None
                 continue
             self._logged(decision)
             return decision.case
@@ -148,38 +181,50 @@ class Engine(Erasing):
 
     def sweep(self, skipped: list[str] | None = None) -> list[QueuedStep]:
         """Take every escalation step that is due now, each exactly once, batch by batch. Safe to run
-        from several daemons at once on PostgreSQL (claimed duties are skipped by the others).
+        from several daemons at once on PostgreSQL: a batch locks its cases (by id, skipping those another
+        transaction holds), then their due duties, the same order a step takes. A case is visited at most
+        once a sweep; one skipped because it was locked is taken by the next sweep, or by its holder.
 
         History is never written backwards: a case whose latest event is later than the clock's now
         (``sweep --now`` in the past) gets nothing; its number is added to ``skipped``."""
         now = self.clock.now()
         batch = self.settings.daemon.batch_size
         taken: list[QueuedStep] = []
-        seen: set[str] = set()
-        while True:
+        after = ""  # case ids are compared as text; every id sorts after the empty one
+
+        def escalate_batch() -> tuple[str, list[QueuedStep], list[str]] | None:
             with self.uow(write=True) as uow:
-                duties = [d for d in uow.duties.claim_due(now, batch) if d.id not in seen]
-                if not duties:
-                    return taken
-                seen.update(d.id for d in duties)
-                by_case: dict[str, list[Obligation]] = {}
-                for duty in duties:
-                    by_case.setdefault(duty.case_id, []).append(duty)
-                cases = uow.cases.lock(sorted(by_case))
+                cases = uow.cases.lock_due(now, after, batch)
+                if not cases:
+                    return None
+                by_case: dict[str, list[Obligation]] = {c.id: [] for c in cases}
+                for duty in uow.duties.lock_due(list(by_case), now):
+                    by_case[duty.case_id].append(duty)
                 latest = uow.reports.latest_at(sorted(by_case))
                 decisions: list[Decision] = []
                 batch_steps: list[QueuedStep] = []
-                for case_id, case_duties in by_case.items():
-                    if latest.get(case_id, now) > now:
-                        log.warning("sweep_skipped_case_in_future", case_id=case_id, latest_event=str(latest[case_id]))
-                        if skipped is not None:
-                            skipped.append(cases[case_id].number)
+                in_future: list[str] = []
+                for case in cases:
+                    if not by_case[case.id]:  # none left: another sweeper escalated them before we locked
                         continue
-                    decided, steps = self.escalator.escalate(cases[case_id], case_duties, now)
+                    if latest.get(case.id, now) > now:
+                        log.warning("sweep_skipped_case_in_future", case_id=case.id, latest_event=str(latest[case.id]))
+                        in_future.append(case.number)
+                        continue
+                    decided, steps = self.escalator.escalate(case, by_case[case.id], now)
                     decisions.extend(decided)
                     batch_steps.extend(steps)
                 uow.cases.record_escalations(decisions)
                 uow.commit()
+            return cases[-1].id, batch_steps, in_future
+
+        while True:
+            done = self.retrying(escalate_batch, what="sweep")
+            if done is None:
+                return taken
+            after, batch_steps, in_future = done
+            if skipped is not None:
+                skipped.extend(in_future)
             taken.extend(batch_steps)
             for step in batch_steps:
                 log.info("escalated", **step.to_json())

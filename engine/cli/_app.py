@@ -202,7 +202,12 @@ def _errors(as_json: bool) -> Iterator[None]:
         text = _person_text(exc)
         _fail(exc.message, exc.exit_code, as_json=as_json, error=type(exc).__name__, fields=fields, text=text)
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
+        # What is left after storage typed busy and unreachable databases: a SQLite file that cannot be
+        # opened, and the like. SQLite's own text ("unable to open database file") quotes no values;
+        # other drivers' may, so of theirs only the error's class is shown.
+        orig = exc.orig
+        sqlite = orig is not None and type(orig).__module__.startswith("sqlite3")
+        reason = str(orig).strip().splitlines()[0] if sqlite and str(orig).strip() else type(orig or exc).__name__
         msg = N_("The database cannot be reached or used (%(reason)s); check database.url in the config.")
         _fail(msg, EXIT_CONFIG, as_json=as_json, error="DatabaseError", reason=reason)
     except SQLAlchemyError as exc:

@@ -32,6 +32,10 @@ def redact_url(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         query = urlencode([(k, MASK if _SECRET_PARAMETERS.search(k) else v) for k, v in pairs], safe="*")
+        if not any(_SECRET_PARAMETERS.search(k) for k, _ in pairs):
+            query = parts.query
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url  # nothing to mask; rebuilt, sqlite:////abs/path would lose a slash and name another file
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 

@@ -75,3 +75,13 @@ class TestConfiguration:
         body = refused(result.stderr)
         assert ("ConfigError", False) == (body["error"], "hemmelig" in result.stderr)
         assert "is not a database URL" in str(body["message"])
+
+    def test_db_upgrade_names_the_database_it_touched(self, config_file: Path) -> None:
+        """Issue 12: `db upgrade` says which database it migrated (in words and in --json)."""
+        database = str(config_file.parent / "aktivitetsplikt.db")
+
+        first = run_cli(config_file, "db", "upgrade")
+        again = run_cli(config_file, "db", "upgrade", "--json")
+
+        assert f"Databasen sqlite:///{database} er oppdatert fra tom til revisjon" in first.stdout
+        assert f"sqlite:///{database}" == json.loads(again.stdout)["database"]

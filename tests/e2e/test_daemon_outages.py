@@ -157,7 +157,7 @@ class TestDatabaseDown:
 
                 proxy.stop()
                 [failure, *_] = daemon.wait_for("sweep_failed", "dispatch_failed")
-                assert "OperationalError" == failure["error"], failure
+                assert "DatabaseUnavailable" == failure["error"], failure  # typed, saying what it is
                 assert daemon.running()
 
                 proxy.start()

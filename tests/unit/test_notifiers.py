@@ -367,6 +367,16 @@ class TestTemplateOverride:
         with pytest.raises(ConfigError, match=expected):
             renderer.render(message)
 
+    def test_an_override_cannot_reach_python_internals(
+        self, templates: Path, config_file: Path, journey: Journey
+    ) -> None:
+        """Issue 12: templates run sandboxed; an override walking to Python's classes (the way to run code
+        in the daemon) is refused as a broken template, and nothing of the interpreter is rendered."""
+        (templates / "notice.txt.j2").write_text("{{ case_number.__class__.__mro__[1].__subclasses__() }}\n")
+        renderer = Renderer(load_settings(config_file), WORDS)
+        with pytest.raises(ConfigError, match=r"notice\.txt\.j2 cannot be rendered"):
+            renderer.render(journey.one("notice"))
+
     def test_a_broken_override_fails_at_start(self, templates: Path, config_file: Path) -> None:
         """A template with a syntax error stops the renderer from being built, naming the file."""
         (templates / "reminder.txt.j2").write_text("{% if %}\n")
@@ -482,6 +492,28 @@ class TestWebhookNotifier:
             "subject": subject,
             "text": text,
         } == document
+
+    def test_credentials_in_the_url_never_reach_the_error(self, journey: Journey) -> None:
+        """Issue 12: a receiver that authenticates by user:password or ?token= in the URL; when it cannot be
+        reached, the error (what becomes last_error, outbox --json and the log) has them masked."""
+
+        def unreachable(request: httpx.Request) -> httpx.Response:
+            msg = f"cannot connect to {request.url}"  # as httpx says it: the URL with its credentials
+            raise httpx.ConnectError(msg, request=request)
+
+        webhook = WebhookSettings(
+            url="https://hook:pa55word@tool.example/in?token=t0ken&school=hel", secret=SecretStr(SECRET)
+        )
+        configured = journey.settings.model_copy(
+            update={"notifiers": NotifierSettings(channels=["webhook"], webhook=webhook)}
+        )
+        client = httpx.Client(transport=httpx.MockTransport(unreachable))
+        notifier = WebhookNotifier(configured, client=client, renderer=Renderer(configured, WORDS))
+        with pytest.raises(DeliveryError) as raised:
+            notifier.send(journey.one("notice"))
+        text = str(raised.value)
+        assert "hook:***@tool.example/in?token=***&school=hel" in text
+        assert [] == [secret for secret in ("pa55word", "t0ken") if secret in text]
 
     def test_a_standard_webhooks_library_verifies_the_request(self, journey: Journey) -> None:
         """A receiver using the standardwebhooks library accepts the request with the shared secret."""

@@ -522,6 +522,15 @@ class TestKindergartens:
         with pytest.raises(ConfigError, match=expected):
             load_settings(path)
 
+    def test_two_schools_with_one_code_are_refused_at_load(self, tmp_path: Path) -> None:
+        """Issue 12: the second school could never open a case (its numbers were the first's); now the
+        configuration is refused at load, naming both schools."""
+        furuset = SCHOOL.replace("hellerud", "furuset").replace("Hellerud", "Furuset")
+        path = write_config(tmp_path, SCHOOL + furuset)
+        expected = r"\[schools\.furuset\] code: 'HEL' is already the code of \[schools\.hellerud\]"
+        with pytest.raises(ConfigError, match=expected):
+            load_settings(path)
+
     def test_a_code_used_by_a_school_and_a_kindergarten(self, tmp_path: Path) -> None:
         """A case-number code names one unit: the kindergarten that reuses a school's code is named."""
         path = write_config(tmp_path, SCHOOL + KINDERGARTEN.replace('"SOL"', '"HEL"'))
