@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, text
 
 from aktivitetsplikt.engine.errors import SchemaOutdated
 
-HEAD_REVISION = "0006_event_effects"
+HEAD_REVISION = "0007_open_due_stats"
 
 
 def current_revision(engine: Engine) -> str | None:

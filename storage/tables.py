@@ -52,6 +52,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 JsonDoc = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 OPEN = text("satisfied_at IS NULL")
+PLANNER_INDEXES = {"postgresql": frozenset({"ix_obligations_open_due_pg"})}
+"""Indexes a migration makes on one backend for its planner's statistics only, outside the models
+(SQLite cannot reflect an index on an expression, so the models cannot carry it for both):
+``ix_obligations_open_due_pg`` on ``CASE WHEN satisfied_at IS NULL THEN due_at END`` (0007)."""
 
 
 class Base(DeclarativeBase):

@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 
 from aktivitetsplikt.storage.database import create_db_engine
 from aktivitetsplikt.storage.migrate import alembic_config, current_revision, head_revision, upgrade
-from aktivitetsplikt.storage.tables import Base, UTCDateTime
+from aktivitetsplikt.storage.tables import PLANNER_INDEXES, Base, UTCDateTime
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 MODEL_TABLES = {"cases", "case_events", "obligations", "outbox", "case_parties", "access_log"}
@@ -37,8 +37,12 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engi
 
 
 def schema_diff(bind: sa.Engine) -> list[Any]:
+    """Every difference, but for the planner-only indexes of ``PLANNER_INDEXES`` (kept outside the models
+    on purpose; the test below checks they exist)."""
+    planner = PLANNER_INDEXES.get(bind.dialect.name, frozenset())
     with bind.connect() as conn:
-        return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+        found = list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+    return [d for d in found if not (d[0] == "remove_index" and d[1].name in planner)]
 
 
 def schema_snapshot(bind: sa.Engine) -> dict[str, Any]:
@@ -127,7 +131,8 @@ class TestUpgrade:
                 )
             partial = {name for name, sql in rows if sql and "satisfied_at IS NULL" in sql}
 
-        assert {"ix_obligations_next_escalation", "ix_obligations_open_due", "ix_obligations_open_level"} == partial
+        expected = {"ix_obligations_next_escalation", "ix_obligations_open_due", "ix_obligations_open_level"}
+        assert expected | PLANNER_INDEXES.get(empty_db.dialect.name, frozenset()) == partial
 
 
 class TestDowngrade:

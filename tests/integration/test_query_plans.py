@@ -226,18 +226,10 @@ def test_the_overdue_list_starts_from_the_overdue_duties(
         ),
     )
     assert found == [[crowded["overdue"]]]
+    # PostgreSQL plans from the open deadline's expression index (its statistics count the open duties
+    # alone; migration 0007), SQLite from the partial index.
     postgres = sql_engine(any_engine).dialect.name == "postgresql"
-    try:
-        assert_led_by(lists[0], "ix_obligations_open_due")
-    except AssertionError:
-        if not postgres:
-            raise
-        # Known gap (issue 15): PostgreSQL estimates ``due_at <= now AND satisfied_at IS NULL`` from the
-        # whole table's columns, where most deadlines are past (of duties met long ago), so it expects
-        # most open duties to be overdue and reads every case instead. The fix needs statistics of the
-        # open duties alone: an index on CASE WHEN satisfied_at IS NULL THEN due_at END (a migration).
-        pytest.xfail("PostgreSQL misestimates the overdue duties (statistics of the whole table)")
-    assert not postgres, "the overdue list now leads on PostgreSQL too: drop the xfail above"
+    assert_led_by(lists[0], "ix_obligations_open_due_pg" if postgres else "ix_obligations_open_due")
 
 
 def test_a_case_and_its_duties_are_one_query_by_key(any_engine: Engine, crowded: dict[str, str]) -> None:
