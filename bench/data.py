@@ -24,7 +24,7 @@ from aktivitetsplikt.engine import Actor, Engine, FixedClock, bootstrap, load_se
 from aktivitetsplikt.engine.cli.logs import configure_logging
 from aktivitetsplikt.engine.core.chain import GENESIS, canonical_json, skeleton
 from aktivitetsplikt.engine.core.model import Case, Decision, Event
-from aktivitetsplikt.storage.repository import _case_values, _event_values, _obligation_values
+from aktivitetsplikt.storage.repository import _event_values, _new_case_values, _obligation_values
 from aktivitetsplikt.storage.schema import HEAD_REVISION
 from aktivitetsplikt.storage.tables import CaseRow, EventRow, ObligationRow, PartyRow
 
@@ -141,7 +141,7 @@ class _Template:
     def __init__(self, decisions: list[Decision], dialect: Any) -> None:
         self.dialect = dialect
         last: Case = decisions[-1].case
-        self.case = self._row(CaseRow, _case_values(last) | self._case_identity(last))
+        self.case = self._row(CaseRow, _new_case_values(last, 1))
         # Clones carry no effects (as events recorded before migration 0006): a clone swaps only ids,
         # number, pupil and the chain, while effects name the case's number, pupil and duty ids, so the
         # audit checks these cases as far as the plain log shows ("partial"); bench `record` measures the
@@ -156,20 +156,6 @@ class _Template:
         self.far = self._stored(ObligationRow, "next_escalation_at", FAR)
         self.past = self._stored(ObligationRow, "due_at", T0 - timedelta(days=1))
         self.number_prefix = last.number.rsplit("-", 2)[0]
-
-    @staticmethod
-    def _case_identity(case: Case) -> dict[str, Any]:
-        return {
-            "id": case.id,
-            "number": case.number,
-            "workflow": case.workflow,
-            "workflow_version": case.workflow_version,
-            "school": case.school,
-            "school_year": case.school_year,
-            "sequence": 1,
-            "pupil": case.pupil,
-            "opened_at": case.opened_at,
-        }
 
     def _stored(self, model: Any, column: str, value: Any) -> Any:
         process = model.__table__.c[column].type.dialect_impl(self.dialect).bind_processor(self.dialect)

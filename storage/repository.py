@@ -116,6 +116,21 @@ def case_from_row(row: CaseRow, obligations: Sequence[Obligation]) -> Case:
     )
 
 
+def _new_case_values(case: Case, sequence: int) -> dict[str, Any]:
+    """A new case's row: its identity (fixed from then on) and what a step may change."""
+    return _case_values(case) | {
+        "id": case.id,
+        "number": case.number,
+        "workflow": case.workflow,
+        "workflow_version": case.workflow_version,
+        "school": case.school,
+        "school_year": case.school_year,
+        "sequence": sequence,
+        "pupil": case.pupil,
+        "opened_at": case.opened_at,
+    }
+
+
 def _obligation_values(o: Obligation) -> dict[str, Any]:
     return {
         "id": o.id,
@@ -242,19 +257,8 @@ class SqlAlchemyCaseRepository:
     def add(self, decision: Decision) -> None:
         case = decision.case
         sequence = int(case.number.rsplit("-", 1)[1])
-        values = _case_values(case) | {
-            "id": case.id,
-            "number": case.number,
-            "workflow": case.workflow,
-            "workflow_version": case.workflow_version,
-            "school": case.school,
-            "school_year": case.school_year,
-            "sequence": sequence,
-            "pupil": case.pupil,
-            "opened_at": case.opened_at,
-        }
         try:
-            self.session.execute(insert(CaseRow), [values])
+            self.session.execute(insert(CaseRow), [_new_case_values(case, sequence)])
         except IntegrityError as exc:
             raise NumberTaken(case.number) from exc
         self._write_step(decision)
